@@ -1,0 +1,147 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import consteq
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "booking.request.mixin"]
+
+    booking_request_ids = fields.One2many("booking.change.request", "order_id", string="Change requests")
+    booking_pending_request_id = fields.Many2one(
+        "booking.change.request",
+        string="Pending request",
+        compute="_compute_booking_pending_request_id",
+        store=True,
+    )
+    booking_request_count = fields.Integer(compute="_compute_booking_request_count")
+    booking_duration = fields.Float(
+        string="Duration (hours)", default=1.0, help="How long the booked service takes."
+    )
+    booking_stop = fields.Datetime(string="Booked until", compute="_compute_booking_stop", store=True)
+    booking_reminder_sent = fields.Boolean(copy=False, readonly=True)
+
+    @api.depends("commitment_date", "booking_duration")
+    def _compute_booking_stop(self):
+        for order in self:
+            order.booking_stop = order.commitment_date and order.commitment_date + timedelta(
+                hours=order.booking_duration or 0.0
+            )
+
+    def _booking_kind(self):
+        return "order"
+
+    def _booking_request_field(self):
+        return "order_id"
+
+    def _booking_start(self):
+        return self.commitment_date
+
+    def _booking_stop(self):
+        return self.booking_stop
+
+    def _booking_company(self):
+        return self.company_id
+
+    def _booking_customers(self):
+        return self.partner_id
+
+    def _booking_may_ask(self, partner):
+        return partner.commercial_partner_id == self.partner_id.commercial_partner_id
+
+    def _booking_responsible(self):
+        return self.user_id
+
+    def _booking_is_cancelled(self):
+        return self.state == "cancel"
+
+    def _booking_is_open(self):
+        return self.state == "sale" and not self.locked
+
+    def _booking_price(self):
+        return self.amount_untaxed
+
+    def _booking_currency(self):
+        return self.currency_id
+
+    def _booking_product(self):
+        return self._booking_service_line().product_id
+
+    def _booking_service_line(self):
+        return self.order_line.filtered(
+            lambda line: not line.display_type and line.product_id.type == "service"
+        )[:1]
+
+    def _booking_token(self):
+        return self._portal_ensure_token()
+
+    def _booking_check_token(self, token):
+        stored = self.sudo().access_token
+        return bool(stored and token and consteq(stored, token))
+
+    def _booking_apply_cancel(self, request):
+        # Odoo's own cancellation, so draft invoices are cancelled with the order.
+        self.with_context(disable_cancel_warning=True).action_cancel()
+
+    def _booking_apply_change(self, request):
+        if request.requested_product_id:
+            line = self._booking_service_line()
+            if not line.product_updatable:
+                raise UserError(
+                    self.env._(
+                        "The service of %s was delivered or invoiced: it cannot be swapped.", self.name
+                    )
+                )
+            line.product_id = request.requested_product_id
+        if request.requested_start:
+            self._booking_move(request)
+
+    def _booking_apply_rebook(self, request):
+        self.action_draft()
+        self._booking_move(request)
+        self.action_confirm()
+
+    def _booking_move(self, request):
+        duration = (request.requested_stop - request.requested_start).total_seconds() / 3600.0
+        self.write(
+            {
+                "commitment_date": request.requested_start,
+                "booking_duration": duration,
+                "booking_reminder_sent": False,
+            }
+        )
+
+    def _send_order_confirmation_mail(self):
+        return super(SaleOrder, self.with_context(booking_email_links=True))._send_order_confirmation_mail()
+
+    @api.model
+    def _cron_booking_reminders(self, batch_size=200):
+        """Remind customers of their booked orders, with the cancel and change links."""
+        now = fields.Datetime.now()
+        horizon = max(self.env["res.company"].sudo().search([]).mapped("booking_reminder_hours") or [0])
+        orders = self.search(
+            [
+                ("state", "=", "sale"),
+                ("booking_reminder_sent", "=", False),
+                ("commitment_date", ">", now),
+                ("commitment_date", "<=", now + timedelta(hours=horizon)),
+            ]
+        )
+        due = orders.filtered(
+            lambda o: (
+                o.company_id.booking_reminder_hours
+                and o.commitment_date <= now + timedelta(hours=o.company_id.booking_reminder_hours)
+            )
+        )[:batch_size]
+        template = self.env.ref("booking_change_request.mail_template_booking_order_reminder")
+        for order in due.with_context(booking_email_links=True):
+            order.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+                partner_ids=order.partner_id.ids,
+            )
+        due.booking_reminder_sent = True
+        return due

@@ -1,0 +1,103 @@
+"""Read a test log and print "passed failed skipped" (or a report) for scripts/test.sh.
+
+Usage: count_results.py pytest LOG | odoo LOG | odoo-report LOG
+"""
+
+import re
+import sys
+
+ENTRY = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ "
+    r"(?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)"
+)
+ODOO_SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+POST_TESTS = "Starting post tests"
+
+
+def pytest_counts(text):
+    counts = {"passed": 0, "failed": 0, "error": 0, "errors": 0, "skipped": 0}
+    tail = text.strip().splitlines()[-1] if text.strip() else ""
+    for number, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", tail):
+        counts[word] += int(number)
+    failed = counts["failed"] + counts["error"] + counts["errors"]
+    if not tail or not re.search(r"\d+ (passed|failed|errors?|skipped)", tail):
+        failed = max(failed, 1)  # pytest crashed before reporting
+    return counts["passed"], failed, counts["skipped"]
+
+
+def odoo_entries(text):
+    """Yield (level, logger, message, continuation lines) for each log entry."""
+    entry = None
+    for line in text.splitlines():
+        match = ENTRY.match(line)
+        if match:
+            if entry:
+                yield entry
+            entry = (match["level"], match["logger"], match["msg"], [])
+        elif entry:
+            entry[3].append(line)
+    if entry:
+        yield entry
+
+
+def odoo_analysis(text):
+    install_warnings, problems, skips = [], [], []
+    summary = None
+    in_tests = False
+    for level, logger, msg, more in odoo_entries(text):
+        if POST_TESTS in msg or ".tests." in logger:
+            in_tests = True
+        found = ODOO_SUMMARY.search(msg)
+        if found:
+            summary = tuple(int(n) for n in found.groups())
+            continue
+        if re.match(r"skipped .* : ", msg) or msg.startswith("skipped "):
+            skips.append(msg)
+        if level in ("WARNING", "ERROR", "CRITICAL"):
+            block = "\n".join([f"{level} {logger}: {msg}", *more])
+            (problems if in_tests else install_warnings).append(block)
+    return summary, install_warnings, problems, skips
+
+
+def odoo_counts(text):
+    summary, install_warnings, _problems, skips = odoo_analysis(text)
+    if summary is None:
+        return 0, 1, 0
+    failed, errors, run = summary
+    skipped = len(skips)
+    passed = run - failed - errors - skipped
+    # A clean install (no warning before the tests start) counts as one check.
+    install_ok = not install_warnings
+    return passed + install_ok, failed + errors + (not install_ok), skipped
+
+
+def odoo_report(text):
+    summary, install_warnings, problems, skips = odoo_analysis(text)
+    for block in install_warnings:
+        print("  install warning:", block)
+    for block in problems:
+        if block.startswith(("ERROR", "CRITICAL")):
+            print("  ", block)
+    for msg in skips:
+        print("  ", msg)
+    if summary is None:
+        print("  no test summary in the log: the run did not reach the tests")
+    else:
+        failed, errors, run = summary
+        print(f"  Odoo: {run} tests ran, {failed} failed, {errors} errors, {len(skips)} skipped")
+
+
+def main():
+    mode, path = sys.argv[1], sys.argv[2]
+    with open(path, encoding="utf-8", errors="replace") as log:
+        text = log.read()
+    if mode == "pytest":
+        print(*pytest_counts(text))
+    elif mode == "odoo":
+        print(*odoo_counts(text))
+    else:
+        odoo_report(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# make setup: what the addon's checks and tests need. Idempotent.
+# Odoo 18.0 itself is a prerequisite and is never installed here.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PIP_PACKAGES=(
+    pytest pytest-odoo websocket-client freezegun hypothesis
+    ruff pylint-odoo oca-odoo-pre-commit-hooks
+)
+
+apt_install() {  # $@: Debian packages
+    local runner=()
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            runner=(sudo -n)
+        else
+            say "MISSING: Debian packages $* (run 'sudo apt-get install -y $*' and then 'make setup' again)"
+            return 1
+        fi
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        say "MISSING: $* (no apt-get on this machine: install them with your package manager)"
+        return 1
+    fi
+    say "installing from Debian: $*"
+    DEBIAN_FRONTEND=noninteractive "${runner[@]}" apt-get install -y -q "$@" >/dev/null 2>&1 \
+        || { "${runner[@]}" apt-get update -q >/dev/null 2>&1 \
+             && DEBIAN_FRONTEND=noninteractive "${runner[@]}" apt-get install -y -q "$@" >/dev/null; } \
+        || { say "MISSING: apt-get could not install $*"; return 1; }
+}
+
+status=0
+if pg_bindir >/dev/null; then
+    say "ok: PostgreSQL server ($(pg_bindir))"
+else
+    apt_install postgresql || status=1
+fi
+
+if command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; then
+    say "ok: Chromium"
+else
+    apt_install chromium || status=1
+fi
+
+missing=()
+for package in "${PIP_PACKAGES[@]}"; do
+    "$PYTHON" -m pip show -q "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing from PyPI into $("$PYTHON" -c 'import sys; print(sys.executable)'): ${missing[*]}"
+    "$PYTHON" -m pip install -q --disable-pip-version-check "${missing[@]}" || status=1
+else
+    say "ok: Python tools (${PIP_PACKAGES[*]})"
+fi
+
+if find_odoo; then
+    say "ok: Odoo 18.0 at $ODOO_SRC"
+else
+    say "NOTE: Odoo 18.0 is not available ($ODOO_MISSING)."
+    say "      The Odoo tests will be skipped until 'python -c \"import odoo\"' works or ODOO_PATH is set."
+fi
+exit $status

@@ -1,0 +1,1 @@
+from . import booking_cancel_wizard, booking_deny_wizard
