@@ -375,6 +375,8 @@ class BookingChangeRequest(models.Model):
             message_type="comment",
             partner_ids=self.partner_id.ids,
             email_layout_xmlid="mail.mail_notification_light",
+            # queued: a slow or broken mail server never delays or loses a request
+            force_send=False,
         )
 
     def _create_fee_invoice(self):

@@ -210,8 +210,10 @@ class BookingRequestMixin(models.AbstractModel):
         if not workers or not start:
             return events, orders
         stop = stop or start + timedelta(hours=1)
+        own = [("id", "!=", self.id)]
         events = events.sudo().search(
-            [
+            (own if self._name == events._name else [])
+            + [
                 "|",
                 ("booking_worker_ids", "in", workers.ids),
                 ("partner_ids", "in", workers.partner_id.ids),
@@ -222,14 +224,15 @@ class BookingRequestMixin(models.AbstractModel):
             ]
         )
         orders = orders.sudo().search(
-            [
+            (own if self._name == orders._name else [])
+            + [
                 ("booking_worker_ids", "in", workers.ids),
                 ("state", "=", "sale"),
                 ("commitment_date", "<", stop),
                 ("booking_stop", ">", start),
             ]
         )
-        return events - self, orders - self
+        return events, orders
 
     def _booking_contact_text(self):
         """Whom a refused customer should contact."""
@@ -295,6 +298,8 @@ class BookingRequestMixin(models.AbstractModel):
                     name=self.booking_pending_request_id.name,
                 )
             )
+        # the partial unique index sees decided requests only once flushed
+        self.env["booking.change.request"].flush_model(["state"])
         request = (
             self.env["booking.change.request"]
             .sudo()
@@ -432,7 +437,7 @@ class BookingRequestMixin(models.AbstractModel):
             notice,
         )
         vals["fee_amount"] = fee_amount
-        request = self.env["booking.change.request"].create(vals)
+        request = self.env["booking.change.request"].sudo().create(vals)
         request.with_context(booking_staff_cancel=True, booking_notify_customer=notify_customer)._approve()
         return request
 
@@ -496,8 +501,3 @@ class BookingRequestMixin(models.AbstractModel):
             return body
         links = self._booking_email_links()
         return Markup(body or "") + links if links else body
-
-    def message_post(self, **kwargs):
-        if self.env.context.get("booking_email_links"):
-            kwargs["body"] = self._booking_add_email_links(kwargs.get("body", ""))
-        return super().message_post(**kwargs)

@@ -114,6 +114,6 @@ class CalendarEvent(models.Model):
         # Calendar sends invitations and reminders one attendee at a time: add the
         # links when that attendee is a customer of the visit.
         recipients = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
-        if recipients and recipients <= self._booking_customers():
+        if len(self) == 1 and recipients and recipients <= self._booking_customers():
             kwargs["body"] = self._booking_add_email_links(kwargs.get("body", ""))
         return super().message_notify(**kwargs)

@@ -113,6 +113,11 @@ class SaleOrder(models.Model):
             }
         )
 
+    def message_post(self, **kwargs):
+        # The confirmation and reminder emails (flagged in context) carry the links.
+        kwargs["body"] = self._booking_add_email_links(kwargs.get("body", ""))
+        return super().message_post(**kwargs)
+
     def _send_order_confirmation_mail(self):
         return super(SaleOrder, self.with_context(booking_email_links=True))._send_order_confirmation_mail()
 
@@ -142,6 +147,7 @@ class SaleOrder(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 message_type="comment",
                 partner_ids=order.partner_id.ids,
+                force_send=False,
             )
         due.booking_reminder_sent = True
         return due

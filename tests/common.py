@@ -1,0 +1,142 @@
+from datetime import datetime, timedelta
+
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user
+
+# Tests freeze time here (naive UTC, as Odoo stores datetimes).
+NOW = datetime(2026, 6, 1, 9, 0)
+
+
+class BookingCase(TransactionCase):
+    """Customers, workers, staff, services and a policy, built for each test class."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "email": "bookings@example.com",
+                "phone": "+1 555 0100",
+                "booking_portal_cancel": True,
+                "booking_portal_change": True,
+                "booking_email_links": True,
+                "booking_cancel_reason_required": False,
+                "booking_cutoff_hours": 24.0,
+                "booking_cancel_auto_approve": "notice",
+                "booking_cancel_auto_approve_hours": 48.0,
+                "booking_change_auto_approve": "notice",
+                "booking_change_auto_approve_hours": 48.0,
+                "booking_fee_invoice_post": True,
+                "booking_fee_rule_ids": [
+                    Command.clear(),
+                    Command.create({"hours_before": 48.0, "fee_type": "percent", "amount": 50.0}),
+                ],
+            }
+        )
+        cls.walk = cls.env["product.product"].create(
+            {"name": "Dog walk", "type": "service", "list_price": 40.0, "sale_ok": True, "taxes_id": False}
+        )
+        cls.grooming = cls.env["product.product"].create(
+            {"name": "Grooming", "type": "service", "list_price": 60.0, "sale_ok": True, "taxes_id": False}
+        )
+        cls.customer_a = new_test_user(
+            cls.env,
+            "customer_a",
+            groups="base.group_portal",
+            name="Alice Customer",
+            email="alice@example.com",
+        )
+        cls.customer_b = new_test_user(
+            cls.env, "customer_b", groups="base.group_portal", name="Bob Customer", email="bob@example.com"
+        )
+        cls.partner_a = cls.customer_a.partner_id
+        cls.partner_b = cls.customer_b.partner_id
+        (cls.partner_a | cls.partner_b).tz = "Europe/Brussels"
+        cls.worker = new_test_user(cls.env, "worker_w", name="Wendy Worker", email="wendy@example.com")
+        cls.worker_2 = new_test_user(cls.env, "worker_v", name="Victor Worker", email="victor@example.com")
+        cls.organizer = new_test_user(
+            cls.env,
+            "organizer_o",
+            groups="base.group_user,sales_team.group_sale_salesman",
+            name="Olga Organizer",
+            email="olga@example.com",
+        )
+        cls.reviewer = new_test_user(
+            cls.env,
+            "reviewer_r",
+            groups="base.group_user,sales_team.group_sale_salesman,booking_change_request.group_booking_reviewer",
+            name="Rita Reviewer",
+            email="rita@example.com",
+        )
+        cls.reason = cls.env.ref("booking_change_request.reason_schedule_conflict")
+
+    # ------------------------------------------------------------------
+    # Bookings
+    # ------------------------------------------------------------------
+
+    @classmethod
+    def make_visit(cls, start, partner=None, workers=None, hours=1.0, **values):
+        return (
+            cls.env["calendar.event"]
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                {
+                    "name": "Dog walk",
+                    "start": start,
+                    "stop": start + timedelta(hours=hours),
+                    "user_id": cls.organizer.id,
+                    "partner_ids": [
+                        Command.set((partner or cls.partner_a).ids + cls.organizer.partner_id.ids)
+                    ],
+                    "booking_product_id": cls.walk.id,
+                    "booking_worker_ids": [Command.set((workers or cls.worker).ids)],
+                    **values,
+                }
+            )
+        )
+
+    @classmethod
+    def make_order(cls, start, partner=None, workers=None, product=None, price=None, confirm=True):
+        product = product or cls.walk
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": (partner or cls.partner_a).id,
+                "user_id": cls.organizer.id,
+                "commitment_date": start,
+                "booking_duration": 1.0,
+                "booking_worker_ids": [Command.set((workers or cls.worker).ids)],
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": product.list_price if price is None else price,
+                        }
+                    )
+                ],
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def bookings(self, start, **kwargs):
+        """One visit and one order at the same start: the engine must treat them alike."""
+        return [self.make_visit(start, **kwargs), self.make_order(start, **kwargs)]
+
+    @staticmethod
+    def in_hours(hours, now=NOW):
+        return now + timedelta(hours=hours)
+
+    def cancel(self, booking, partner=None, channel="portal", **values):
+        return booking._booking_request_cancel(partner or self.partner_a, values, channel)
+
+    def change(self, booking, start, hours=1.0, partner=None, channel="portal", **values):
+        values = {"requested_start": start, "requested_stop": start + timedelta(hours=hours), **values}
+        return booking._booking_request_change(partner or self.partner_a, values, channel)
+
+    @staticmethod
+    def now():
+        return fields.Datetime.now()

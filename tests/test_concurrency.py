@@ -1,0 +1,169 @@
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import SUPERUSER_ID, Command, api, fields, sql_db
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
+
+RACE_ERRORS = (
+    UserError,
+    pg_errors.SerializationFailure,
+    pg_errors.LockNotAvailable,
+    pg_errors.DeadlockDetected,
+)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrency(BaseCase):
+    """Racing decisions through real, separately committed transactions: one outcome."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.db = sql_db.db_connect(get_db_name())
+        cls.registry = Registry(get_db_name())
+
+    def env_for(self, cr, uid, context=None):
+        # The test runner holds the registry lock: give each cursor its transaction
+        # directly rather than letting Environment look the registry up.
+        cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, uid, context or {})
+
+    @contextmanager
+    def committed_env(self, uid=SUPERUSER_ID):
+        with self.db.cursor() as cr:
+            yield self.env_for(cr, uid, {"tracking_disable": True})
+            cr.commit()  # pylint: disable=invalid-commit - a real transaction of its own
+
+    def setUp(self):
+        super().setUp()
+        with self.committed_env() as env:
+            uid = fields.Datetime.now().strftime("%H%M%S%f")
+            partner = env["res.partner"].create({"name": f"Racer {uid}", "email": f"racer{uid}@example.com"})
+            self.reviewer_id = (
+                env["res.users"]
+                .create(
+                    {
+                        "name": f"Race reviewer {uid}",
+                        "login": f"race_reviewer_{uid}",
+                        "groups_id": [
+                            Command.set([env.ref("booking_change_request.group_booking_reviewer").id])
+                        ],
+                    }
+                )
+                .id
+            )
+            self.fee_rule_id = (
+                env["booking.cancellation.fee.rule"]
+                .create(
+                    {
+                        "company_id": env.company.id,
+                        "hours_before": 1000.0,
+                        "fee_type": "fixed",
+                        "amount": 12.0,
+                    }
+                )
+                .id
+            )
+            start = fields.Datetime.now() + timedelta(hours=30)
+            visit = (
+                env["calendar.event"]
+                .with_context(no_mail_to_attendees=True)
+                .create(
+                    {
+                        "name": "Race",
+                        "start": start,
+                        "stop": start + timedelta(hours=1),
+                        "partner_ids": [Command.set(partner.ids)],
+                    }
+                )
+            )
+            self.partner_id, self.visit_id = partner.id, visit.id
+            self.request_id = visit._booking_request_cancel(partner, {}, "portal").id
+            self.assertEqual(env["booking.change.request"].browse(self.request_id).state, "pending")
+        self.addCleanup(self.cleanup)
+
+    def cleanup(self):
+        with self.committed_env() as env:
+            request = env["booking.change.request"].browse(self.request_id)
+            invoices = request.fee_invoice_id
+            request.message_ids.unlink()
+            request.activity_ids.unlink()
+            request.unlink()
+            invoices.filtered(lambda m: m.state == "posted").button_draft()
+            invoices.with_context(force_delete=True).unlink()
+            env["booking.cancellation.fee.rule"].browse(self.fee_rule_id).unlink()
+            env["calendar.event"].browse(self.visit_id).unlink()
+
+    @mute_logger("odoo.sql_db")  # the loser's serialization failure is expected
+    def race(self, *actions):
+        """Run each (uid, callable(request)) in its own transaction, released together."""
+        barrier = threading.Barrier(len(actions))
+        outcomes = [None] * len(actions)
+
+        def run(index, uid, action):
+            with self.db.cursor() as cr:
+                env = self.env_for(cr, uid)
+                request = env["booking.change.request"].browse(self.request_id)
+                request.read(["state"])  # both transactions see it pending before the race
+                barrier.wait()
+                try:
+                    action(request)
+                    env.flush_all()
+                    cr.commit()  # pylint: disable=invalid-commit - the racing transaction  # pylint: disable=invalid-commit - a real transaction of its own
+                    outcomes[index] = "done"
+                except RACE_ERRORS as error:
+                    cr.rollback()
+                    outcomes[index] = type(error).__name__
+
+        threads = [threading.Thread(target=run, args=(i, *a)) for i, a in enumerate(actions)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return outcomes
+
+    def final(self):
+        with self.committed_env() as env:
+            request = env["booking.change.request"].browse(self.request_id)
+            invoices = env["account.move"].search([("invoice_origin", "like", request.name)])
+            return request.state, len(invoices), env["calendar.event"].browse(self.visit_id).booking_cancelled
+
+    def test_racing_approve_and_deny(self):
+        """Approve and deny at once: one wins, the other fails; at most one fee invoice."""
+        outcomes = self.race(
+            (self.reviewer_id, lambda r: r.action_approve()),
+            (self.reviewer_id, lambda r: r.action_deny(note="race")),
+        )
+        self.assertEqual(outcomes.count("done"), 1, outcomes)
+        state, invoices, cancelled = self.final()
+        if state == "approved":
+            self.assertEqual((invoices, cancelled), (1, True))
+        else:
+            self.assertEqual((state, invoices, cancelled), ("denied", 0, False))
+
+    def test_racing_double_approval(self):
+        """Two reviewers approving together make one fee invoice, not two."""
+        outcomes = self.race(
+            (self.reviewer_id, lambda r: r.action_approve()),
+            (self.reviewer_id, lambda r: r.action_approve()),
+        )
+        self.assertEqual(outcomes.count("done"), 1, outcomes)
+        self.assertEqual(self.final(), ("approved", 1, True))
+
+    def test_racing_withdrawal_and_approval(self):
+        """The customer withdraws while staff approve: one of the two happens."""
+        outcomes = self.race(
+            (SUPERUSER_ID, lambda r: r.action_withdraw()),
+            (self.reviewer_id, lambda r: r.action_approve()),
+        )
+        self.assertEqual(outcomes.count("done"), 1, outcomes)
+        state, invoices, cancelled = self.final()
+        self.assertIn(state, ("withdrawn", "approved"))
+        self.assertEqual((invoices, cancelled), (1, True) if state == "approved" else (0, False))
