@@ -39,7 +39,8 @@ class TestConcurrency(BaseCase):
     def committed_env(self, uid=SUPERUSER_ID):
         with self.db.cursor() as cr:
             yield self.env_for(cr, uid, {"tracking_disable": True})
-            cr.commit()  # pylint: disable=invalid-commit - a real transaction of its own
+            # a real transaction of its own, seen by the racing ones
+            cr.commit()  # pylint: disable=invalid-commit
 
     def setUp(self):
         super().setUp()
@@ -116,7 +117,7 @@ class TestConcurrency(BaseCase):
                 try:
                     action(request)
                     env.flush_all()
-                    cr.commit()  # pylint: disable=invalid-commit - the racing transaction  # pylint: disable=invalid-commit - a real transaction of its own
+                    cr.commit()  # pylint: disable=invalid-commit  # pylint: disable=invalid-commit - a real transaction of its own
                     outcomes[index] = "done"
                 except RACE_ERRORS as error:
                     cr.rollback()
