@@ -117,7 +117,7 @@ class TestConcurrency(BaseCase):
                 try:
                     action(request)
                     env.flush_all()
-                    cr.commit()  # pylint: disable=invalid-commit  # pylint: disable=invalid-commit
+                    cr.commit()  # pylint: disable=invalid-commit
                     outcomes[index] = "done"
                 except RACE_ERRORS as error:
                     cr.rollback()
