@@ -26,11 +26,16 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/booking_email_templates.xml",
+        "views/portal_templates.xml",
         "wizard/booking_cancel_wizard_views.xml",
         "wizard/booking_deny_wizard_views.xml",
         "views/booking_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/booking_demo.xml"],
+    "assets": {
+        "web.assets_frontend": ["booking_change_request/static/src/js/booking_portal.js"],
+        "web.assets_tests": ["booking_change_request/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

@@ -318,6 +318,11 @@ class BookingChangeRequest(models.Model):
     # Helpers
     # ------------------------------------------------------------------
 
+    def format_customer_datetime(self, value):
+        """A date and time as the customer reads it (for the email templates)."""
+        self.ensure_one()
+        return self.env["booking.request.mixin"]._booking_format_datetime(value, partner=self.partner_id)
+
     def _booking(self):
         self.ensure_one()
         return self.event_id or self.order_id

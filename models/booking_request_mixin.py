@@ -1,10 +1,13 @@
 from datetime import timedelta
 
+import pytz
+from babel.dates import format_skeleton, format_time
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_datetime
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import policy
 
@@ -57,6 +60,17 @@ class BookingRequestMixin(models.AbstractModel):
         if "booking_worker_ids" in vals:
             self.booking_worker_ids._booking_receive_in_inbox()
         return result
+
+    def _booking_portal_status(self):
+        """(label, Bootstrap colour) of the booking for the customer."""
+        if self._booking_is_cancelled():
+            return self.env._("Cancelled"), "danger"
+        if self.booking_pending_request_id:
+            return self.env._("Change requested"), "warning"
+        start = self._booking_start()
+        if not self._booking_is_open() or (start and start <= fields.Datetime.now()):
+            return self.env._("Past"), "secondary"
+        return self.env._("Confirmed"), "success"
 
     def action_booking_cancel(self):
         """Staff cancellation, with the proposed fee, in a wizard."""
@@ -358,32 +372,34 @@ class BookingRequestMixin(models.AbstractModel):
         if request_type == "cancel":
             reason = self.env["booking.cancel.reason"].browse(clean.get("reason_id")).exists()
             if clean.get("reason_id") and not reason:
-                raise UserError(self.env._("Please pick a reason from the list."))
+                raise ValidationError(self.env._("Please pick a reason from the list."))
             if reason.requires_note and not (clean.get("reason") or "").strip():
-                raise UserError(self.env._("Please tell us more about the reason “%s”.", reason.name))
+                raise ValidationError(self.env._("Please tell us more about the reason “%s”.", reason.name))
             if company.booking_cancel_reason_required and not (reason or (clean.get("reason") or "").strip()):
-                raise UserError(self.env._("Please tell us why you cancel."))
+                raise ValidationError(self.env._("Please tell us why you cancel."))
             for key in ("requested_start", "requested_stop", "requested_product_id"):
                 clean.pop(key, None)
             return clean
         start, stop = clean.get("requested_start"), clean.get("requested_stop")
         if request_type == "rebook" and not start:
-            raise UserError(self.env._("Please choose the new date and time."))
+            raise ValidationError(self.env._("Please choose the new date and time."))
         if start:
             if start <= fields.Datetime.now():
-                raise UserError(self.env._("The new time must be in the future."))
+                raise ValidationError(self.env._("The new time must be in the future."))
             stop = stop or start + (self._booking_stop() - self._booking_start())
             if stop <= start:
-                raise UserError(self.env._("The new end must come after the new start."))
+                raise ValidationError(self.env._("The new end must come after the new start."))
             clean["requested_stop"] = stop
         elif stop:
-            raise UserError(self.env._("Please choose the new start, not only its end."))
+            raise ValidationError(self.env._("Please choose the new start, not only its end."))
         if clean.get("requested_product_id"):
             self._booking_check_service(clean["requested_product_id"])
         if request_type == "change" and not (
             start or clean.get("requested_product_id") or clean.get("requested_note")
         ):
-            raise UserError(self.env._("Please tell us what to change: a new time, a service or a note."))
+            raise ValidationError(
+                self.env._("Please tell us what to change: a new time, a service or a note.")
+            )
         return clean
 
     def _booking_check_service(self, product_id):
@@ -395,7 +411,7 @@ class BookingRequestMixin(models.AbstractModel):
             or product.type != "service"
             or product.company_id not in (company, self.env["res.company"])
         ):
-            raise UserError(self.env._("Please pick one of the services we offer."))
+            raise ValidationError(self.env._("Please pick one of the services we offer."))
 
     def _booking_prepare_request_vals(self, request_type, partner, values, channel, window, notice):
         vals = {
@@ -454,9 +470,19 @@ class BookingRequestMixin(models.AbstractModel):
             params.append(f"access_token={self._booking_token()}")
         return url + ("?" + "&".join(params) if params else "")
 
-    def _booking_format_datetime(self, value, partner=None):
-        tz = (partner and partner.tz) or self._booking_responsible().tz or "UTC"
-        return format_datetime(self.env, value, tz=tz, dt_format="medium") if value else ""
+    @api.model
+    def _booking_format_datetime(self, value, partner=None, tz=None):
+        """'Tue, Nov 24, 2026, 9:00 AM' in the reader's language and time zone (no seconds)."""
+        if not value:
+            return ""
+        tz = tz or (partner and partner.tz) or (self and self._booking_responsible().tz) or "UTC"
+        local = pytz.utc.localize(value).astimezone(
+            pytz.timezone(tz if tz in pytz.all_timezones_set else "UTC")
+        )
+        locale = babel_locale_parse(get_lang(self.env).code)
+        date = format_skeleton("yMMMEd", local, locale=locale)
+        time = format_time(local, format="short", locale=locale)
+        return locale.datetime_formats["medium"].replace("{1}", date).replace("{0}", time)
 
     def _booking_log(self, request, body, alert_workers):
         """A note on the booking; workers get it in their inbox and as a toast."""

@@ -1,6 +1,6 @@
 """Read a test log and print "passed failed skipped" (or a report) for scripts/test.sh.
 
-Usage: count_results.py pytest LOG | odoo LOG | odoo-report LOG
+Usage: count_results.py unittest LOG | odoo LOG | odoo-report LOG
 """
 
 import re
@@ -14,15 +14,20 @@ ODOO_SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when l
 POST_TESTS = "Starting post tests"
 
 
-def pytest_counts(text):
-    counts = {"passed": 0, "failed": 0, "error": 0, "errors": 0, "skipped": 0}
-    tail = text.strip().splitlines()[-1] if text.strip() else ""
-    for number, word in re.findall(r"(\d+) (passed|failed|errors?|skipped)", tail):
-        counts[word] += int(number)
-    failed = counts["failed"] + counts["error"] + counts["errors"]
-    if not tail or not re.search(r"\d+ (passed|failed|errors?|skipped)", tail):
-        failed = max(failed, 1)  # pytest crashed before reporting
-    return counts["passed"], failed, counts["skipped"]
+def unittest_counts(text):
+    ran = re.search(r"^Ran (\d+) tests?", text, re.MULTILINE)
+    if not ran:
+        return 0, 1, 0  # crashed before reporting
+    outcome = dict.fromkeys(("failures", "errors", "skipped", "expected failures"), 0)
+    for key, number in re.findall(
+        r"(failures|errors|skipped|expected failures)=(\d+)", text.split(ran.group(0))[-1]
+    ):
+        outcome[key] = int(number)
+    failed = outcome["failures"] + outcome["errors"]
+    if not failed and not re.search(r"^OK\b", text, re.MULTILINE):
+        failed = 1
+    skipped = outcome["skipped"]
+    return int(ran.group(1)) - failed - skipped, failed, skipped
 
 
 def odoo_entries(text):
@@ -91,8 +96,8 @@ def main():
     mode, path = sys.argv[1], sys.argv[2]
     with open(path, encoding="utf-8", errors="replace") as log:
         text = log.read()
-    if mode == "pytest":
-        print(*pytest_counts(text))
+    if mode == "unittest":
+        print(*unittest_counts(text))
     elif mode == "odoo":
         print(*odoo_counts(text))
     else:

@@ -5,5 +5,8 @@ from . import (
     test_install,
     test_notifications,
     test_policy,
+    test_portal,
+    test_portal_performance,
+    test_portal_tours,
     test_security,
 )

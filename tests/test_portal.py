@@ -1,0 +1,369 @@
+from datetime import datetime, timedelta
+
+import pytz
+
+from odoo.http import Request
+from odoo.tests import HttpCase, tagged
+
+from .common import BookingCase
+
+
+class BookingHttpCase(HttpCase, BookingCase):
+    """Portal tests run on real time: bookings are placed relative to now."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.booking_fee_rule_ids = [(5, 0, 0)]
+        cls.far = cls.at(hours=24 * 6)  # free window
+        cls.near = cls.at(hours=30)  # review window
+
+    @staticmethod
+    def at(hours):
+        return (datetime.now() + timedelta(hours=hours)).replace(second=0, microsecond=0)
+
+    def login(self, user):
+        self.authenticate(user.login, user.login)
+
+    def logout(self):
+        self.authenticate(None, None)
+
+    def csrf(self):
+        return Request.csrf_token(self)
+
+    def post(self, url, data=None, csrf=True):
+        data = dict(data or {})
+        if csrf:
+            data["csrf_token"] = self.csrf()
+        return self.url_open(url, data=data, allow_redirects=False)
+
+    def url(self, booking, suffix=""):
+        return f"/my/bookings/{booking._booking_kind()}/{booking.id}{suffix}"
+
+    def local_input(self, value, tz="Europe/Brussels"):
+        return pytz.utc.localize(value).astimezone(pytz.timezone(tz)).strftime("%Y-%m-%dT%H:%M")
+
+    def assertUnchanged(self, booking, requests_before=0):
+        booking.invalidate_recordset()
+        self.assertEqual(len(booking.booking_request_ids), requests_before)
+        self.assertFalse(booking._booking_is_cancelled())
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPages(BookingHttpCase):
+    """The list and booking pages, for customers and token holders."""
+
+    def test_list_shows_own_bookings_upcoming_first(self):
+        """The customer sees their visits and orders, upcoming first, never another's."""
+        past = self.make_visit(self.at(-48))
+        soon, later = self.make_visit(self.near), self.make_order(self.far)
+        cancelled = self.make_visit(self.far)
+        self.cancel(cancelled)
+        others = self.make_visit(self.far, partner=self.partner_b)
+        self.login(self.customer_a)
+        page = self.url_open("/my/bookings")
+        self.assertEqual(page.status_code, 200)
+        html = page.text
+        positions = [
+            html.index(f'data-booking="{self.url(b).split("/")[3]}-{b.id}"') for b in (soon, later, past)
+        ]
+        self.assertEqual(positions, sorted(positions), "upcoming first (soonest first), then past")
+        self.assertNotIn(f'data-booking="visit-{others.id}"', html)
+        self.assertIn("Cancelled", html)
+        cancelled_page = self.url_open("/my/bookings?filterby=cancelled").text
+        self.assertIn(f'data-booking="visit-{cancelled.id}"', cancelled_page)
+        self.assertNotIn(f'data-booking="visit-{soon.id}"', cancelled_page)
+
+    def test_pending_banner_and_summary(self):
+        """A pending request shows as a banner on its booking and in the summary on top."""
+        visit = self.make_visit(self.near)
+        request = self.cancel(visit)
+        self.login(self.customer_a)
+        html = self.url_open("/my/bookings").text
+        self.assertIn("o_booking_pending_summary", html)
+        self.assertIn(request.name, html)
+        self.assertIn("o_booking_pending", html)
+
+    def test_home_counter(self):
+        """/my shows a Bookings entry with the count of upcoming bookings."""
+        self.make_visit(self.far)
+        self.make_order(self.far)
+        self.make_visit(self.far, partner=self.partner_b)
+        self.login(self.customer_a)
+        self.assertIn("/my/bookings", self.url_open("/my").text)
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["booking_count"]})
+        self.assertEqual(counters["booking_count"], 2)
+
+    def test_booking_page_for_customer(self):
+        """The customer's own booking page shows details, worker and the dialog."""
+        for booking in (self.make_visit(self.far), self.make_order(self.far)):
+            self.login(self.customer_a)
+            page = self.url_open(self.url(booking))
+            self.assertEqual(page.status_code, 200)
+            self.assertIn("Wendy Worker", page.text)
+            self.assertIn("o_booking_cancel_form", page.text)
+            self.assertIn("o_booking_change_form", page.text)
+
+    def test_refusals_on_get(self):
+        """Unknown, another customer's, huge ids and unknown kinds: 404 or 403, never 500."""
+        other = self.make_visit(self.far, partner=self.partner_b)
+        self.login(self.customer_a)
+        for url, status in (
+            (self.url(other), 403),
+            ("/my/bookings/visit/999999", 404),
+            ("/my/bookings/visit/99999999999999999999", 404),
+            ("/my/bookings/order/0", 404),
+            ("/my/bookings/boat/1", 404),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.url_open(url).status_code, status)
+
+    def test_token_holder(self):
+        """A valid token opens that one booking without login; forged or foreign ones do not."""
+        visit, order = self.make_visit(self.far), self.make_order(self.far)
+        other = self.make_visit(self.far, partner=self.partner_b)
+        self.logout()
+        for booking in (visit, order):
+            token = booking._booking_token()
+            page = self.url_open(self.url(booking, f"?access_token={token}"))
+            self.assertEqual(page.status_code, 200)
+            self.assertIn("o_booking_cancel_form", page.text)
+            self.assertEqual(self.url_open(self.url(booking, "?access_token=forged")).status_code, 403)
+            self.assertEqual(self.url_open(self.url(other, f"?access_token={token}")).status_code, 403)
+        self.assertEqual(self.url_open(self.url(visit)).status_code, 403, "no token, no login")
+
+    def test_email_link_get_changes_nothing(self):
+        """Mail scanners follow links: a GET with ?action=cancel changes nothing."""
+        for booking in (self.make_visit(self.far), self.make_order(self.far)):
+            token = booking._booking_token()
+            booking.flush_recordset()
+            write_date = booking.write_date
+            self.logout()
+            for action in ("cancel", "change", "rebook"):
+                page = self.url_open(self.url(booking, f"?action={action}&access_token={token}"))
+                self.assertEqual(page.status_code, 200)
+            booking.invalidate_recordset()
+            self.assertEqual(booking.write_date, write_date)
+            self.assertUnchanged(booking)
+            self.assertIn('data-booking-action="rebook"', page.text)
+
+    def test_started_or_cancelled_booking_link(self):
+        """A link of a started booking says so; of a cancelled one offers Book again."""
+        started = self.make_visit(self.at(-1))
+        cancelled = self.make_order(self.far)
+        self.cancel(cancelled)
+        self.logout()
+        page = self.url_open(self.url(started, f"?action=cancel&access_token={started._booking_token()}"))
+        self.assertIn("has started", page.text)
+        self.assertNotIn("o_booking_cancel_form", page.text)
+        page = self.url_open(self.url(cancelled, f"?action=cancel&access_token={cancelled._booking_token()}"))
+        self.assertIn("o_booking_book_again", page.text)
+        self.assertIn("o_booking_rebook_form", page.text)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPosts(BookingHttpCase):
+    """Every POST: 303 on success, the page with a 4xx and no change on refusal."""
+
+    def test_cancel_as_customer(self):
+        """A logged-in customer cancels: 303 back with a message; channel portal, origin kept."""
+        for booking in (self.make_visit(self.far), self.make_order(self.far)):
+            self.login(self.customer_a)
+            response = self.post(
+                self.url(booking, "/cancel"), {"reason_id": self.reason.id, "reason": "Away"}
+            )
+            self.assertEqual(response.status_code, 303)
+            self.assertTrue(
+                response.headers["Location"].endswith(self.url(booking, "?message=cancel_approved"))
+            )
+            request = booking.booking_request_ids
+            self.assertRecordValues(
+                request,
+                [{"channel": "portal", "state": "approved", "reason": "Away", "reason_id": self.reason.id}],
+            )
+            self.assertEqual(request.requester_ip, "127.0.0.1")
+            self.assertTrue(request.requester_user_agent)
+            self.assertIn("Your booking is cancelled.", self.url_open(response.headers["Location"]).text)
+
+    def test_cancel_with_token(self):
+        """A token holder cancels without login: channel email, the booking's customer asks."""
+        order = self.make_order(self.far)
+        token = order._booking_token()
+        self.logout()
+        response = self.post(self.url(order, "/cancel"), {"access_token": token})
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(f"access_token={token}", response.headers["Location"])
+        self.assertRecordValues(
+            order.booking_request_ids, [{"channel": "email", "partner_id": self.partner_a.id}]
+        )
+        self.assertEqual(order.state, "cancel")
+
+    def test_missing_csrf(self):
+        """Without the CSRF token: 400 and nothing changes."""
+        visit = self.make_visit(self.far)
+        self.login(self.customer_a)
+        for suffix in ("/cancel", "/change"):
+            response = self.post(self.url(visit, suffix), {"requested_note": "x"}, csrf=False)
+            self.assertEqual(response.status_code, 400)
+        self.assertUnchanged(visit)
+
+    def test_policy_refusal(self):
+        """Inside the cutoff: the page again with the reason, 409, nothing changes."""
+        visit = self.make_visit(self.at(10))
+        self.login(self.customer_a)
+        response = self.post(self.url(visit, "/cancel"))
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("Online changes close 24 hours before the start", response.text)
+        self.assertUnchanged(visit)
+
+    def test_another_customers_booking(self):
+        """Another customer's booking: 403 whatever the route, logged in or with one's own token."""
+        mine = self.make_visit(self.far)
+        other = self.make_visit(self.far, partner=self.partner_b)
+        for logged_in in (True, False):
+            if logged_in:
+                self.login(self.customer_a)
+            else:
+                self.logout()
+            for suffix in ("/cancel", "/change", "/rebook"):
+                data = {"access_token": mine._booking_token(), "requested_start": self.local_input(self.far)}
+                self.assertEqual(self.post(self.url(other, suffix), data).status_code, 403)
+        self.assertUnchanged(other)
+
+    def test_malformed_input(self):
+        """Malformed dates, numbers and ids: 400, never 500, nothing changes."""
+        visit = self.make_visit(self.far)
+        self.login(self.customer_a)
+        good_start = self.local_input(self.at(24 * 8))
+        cases = [
+            {"requested_start": "tomorrow"},
+            {"requested_start": "2026-02-30T10:00"},
+            {"requested_start": "99999-01-01T10:00"},
+            {"requested_start": good_start, "requested_duration": "abc"},
+            {"requested_start": good_start, "requested_duration": "-1"},
+            {"requested_start": good_start, "requested_duration": "nan"},
+            {"requested_start": good_start, "requested_duration": "1e999"},
+            {"requested_start": good_start, "requested_product_id": "x"},
+            {"requested_start": good_start, "requested_product_id": "99999999999999999999"},
+            {"requested_start": good_start, "requested_note": "x" * 5000},
+            {"requested_duration": "2"},
+        ]
+        for data in cases:
+            with self.subTest(data=data):
+                self.assertEqual(self.post(self.url(visit, "/change"), data).status_code, 400)
+        for data in (
+            {"reason_id": "abc"},
+            {"reason_id": "-4"},
+            {"reason_id": "424242"},
+            {"reason": "y" * 3000},
+        ):
+            with self.subTest(data=data):
+                self.assertEqual(self.post(self.url(visit, "/cancel"), data).status_code, 400)
+        self.assertUnchanged(visit)
+
+    def test_change_in_the_past_and_unknown_service(self):
+        """A past time or a service not sold: 400 with the reason."""
+        order = self.make_order(self.far)
+        self.login(self.customer_a)
+        response = self.post(self.url(order, "/change"), {"requested_start": self.local_input(self.at(-5))})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("must be in the future", response.text)
+        fee = self.env.ref("booking_change_request.product_booking_fee")
+        response = self.post(self.url(order, "/change"), {"requested_product_id": fee.id})
+        self.assertEqual(response.status_code, 400)
+        self.assertUnchanged(order)
+
+    def test_change_in_customer_time_zone(self):
+        """The new time is read in the customer's time zone and stored in UTC."""
+        visit = self.make_visit(self.far, workers=self.worker_2)
+        self.login(self.customer_a)
+        start = self.at(24 * 9)  # naive UTC, posted as Brussels wall-clock time
+        response = self.post(
+            self.url(visit, "/change"),
+            {
+                "requested_start": self.local_input(start),
+                "requested_duration": "1.5",
+                "requested_note": "Later",
+            },
+        )
+        self.assertEqual(response.status_code, 303)
+        request = visit.booking_request_ids
+        self.assertRecordValues(
+            request,
+            [{"requested_start": start, "requested_stop": start + timedelta(hours=1.5), "state": "approved"}],
+        )
+        self.assertEqual(visit.start, start)
+
+    def test_double_submit(self):
+        """The same cancel form posted twice: one request, the second refused."""
+        visit = self.make_visit(self.near)
+        self.login(self.customer_a)
+        first = self.post(self.url(visit, "/cancel"))
+        second = self.post(self.url(visit, "/cancel"))
+        self.assertEqual((first.status_code, second.status_code), (303, 409))
+        self.assertEqual(len(visit.booking_request_ids), 1)
+
+    def test_replayed_link_post(self):
+        """A token link's POST replayed after the cancellation changes nothing more."""
+        order = self.make_order(self.far)
+        token = order._booking_token()
+        self.logout()
+        data = {"access_token": token, "reason": "replay"}
+        self.assertEqual(self.post(self.url(order, "/cancel"), data).status_code, 303)
+        self.assertEqual(self.post(self.url(order, "/cancel"), data).status_code, 409)
+        self.assertEqual(len(order.booking_request_ids), 1)
+        self.assertEqual(len(order.booking_request_ids.fee_invoice_id), 0)
+
+    def test_rebook(self):
+        """After a cancellation the customer books again; before one, it is refused."""
+        visit = self.make_visit(self.far)
+        self.login(self.customer_a)
+        new_start = self.local_input(self.at(24 * 10))
+        self.assertEqual(
+            self.post(self.url(visit, "/rebook"), {"requested_start": new_start}).status_code, 409
+        )
+        self.post(self.url(visit, "/cancel"))
+        response = self.post(
+            self.url(visit, "/rebook"), {"requested_start": new_start, "requested_duration": "1"}
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("message=rebook_", response.headers["Location"])
+        self.assertEqual(visit.booking_request_ids.sorted("id")[-1].request_type, "rebook")
+        self.assertEqual(self.post(self.url(visit, "/rebook"), {}).status_code, 400)
+
+    def test_withdraw(self):
+        """The customer withdraws their pending request; another's, or a replay, is refused."""
+        mine = self.cancel(self.make_visit(self.near))
+        theirs = self.cancel(self.make_visit(self.near, partner=self.partner_b), partner=self.partner_b)
+        self.login(self.customer_a)
+        self.assertEqual(self.post(f"/my/booking-requests/{theirs.id}/withdraw").status_code, 403)
+        response = self.post(f"/my/booking-requests/{mine.id}/withdraw")
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("message=withdrawn", response.headers["Location"])
+        self.assertEqual((mine.state, theirs.state), ("withdrawn", "pending"))
+        self.assertEqual(self.post(f"/my/booking-requests/{mine.id}/withdraw").status_code, 409)
+        self.assertEqual(self.post("/my/booking-requests/99999999999/withdraw").status_code, 404)
+
+    def test_bulk_cancel(self):
+        """Bulk: each booking through its own window, a result per booking, others refused."""
+        free, review = self.make_visit(self.far), self.make_order(self.near)
+        closed = self.make_visit(self.at(3))
+        other = self.make_visit(self.far, partner=self.partner_b)
+        self.login(self.customer_a)
+        keys = [f"visit-{free.id}", f"order-{review.id}", f"visit-{closed.id}", f"visit-{other.id}", "boat-1"]
+        response = self.url_open(
+            "/my/bookings/cancel",
+            data=[("csrf_token", self.csrf()), ("reason", "Moving")] + [("booking", key) for key in keys],
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(free.booking_cancelled)
+        self.assertEqual(review.booking_request_ids.state, "pending")
+        self.assertUnchanged(closed)
+        self.assertUnchanged(other)
+        html = self.url_open("/my/bookings").text
+        self.assertIn("Your booking is cancelled.", html)
+        self.assertIn("Your cancellation request is sent", html)
+        self.assertIn("Online changes close", html)
+        self.assertEqual(html.count("This booking is not one of yours."), 2)
+        self.assertNotIn("o_booking_bulk_results", self.url_open("/my/bookings").text, "shown once")

@@ -1,0 +1,53 @@
+from odoo.tests import tagged
+
+from .test_portal import BookingHttpCase
+
+
+class BookingTours:
+    """The customer's flows, walked in headless Chromium (run at two widths below)."""
+
+    def test_cancel_from_page(self):
+        """Cancel from the booking page through the dialog."""
+        visit = self.make_visit(self.far)
+        self.start_tour(self.url(visit), "booking_cancel_from_page", login=self.customer_a.login)
+        self.assertTrue(visit.booking_cancelled)
+        self.assertEqual(visit.booking_request_ids.reason_id, self.reason)
+
+    def test_request_change(self):
+        """Ask for another time and service; it waits for review."""
+        self.company.booking_change_auto_approve = "never"
+        order = self.make_order(self.far)
+        self.start_tour(self.url(order), "booking_request_change", login=self.customer_a.login)
+        request = order.booking_request_ids
+        self.assertRecordValues(request, [{"state": "pending", "requested_product_id": self.grooming.id}])
+        self.assertTrue(request.requested_start)
+
+    def test_bulk_cancel(self):
+        """Select two bookings and cancel them with one reason."""
+        visit, order = self.make_visit(self.at(24 * 5)), self.make_order(self.at(24 * 6))
+        self.start_tour("/my/bookings", "booking_bulk_cancel", login=self.customer_a.login)
+        self.assertTrue(visit.booking_cancelled)
+        self.assertEqual(order.state, "cancel")
+        requests = visit.booking_request_ids | order.booking_request_ids
+        self.assertEqual(requests.mapped("reason"), ["Moving house"] * 2)
+
+    def test_email_link_logged_out(self):
+        """Open the email link logged out; the dialog opens; cancel."""
+        order = self.make_order(self.far)
+        url = self.url(order, f"?action=cancel&access_token={order._booking_token()}")
+        self.start_tour(url, "booking_email_link_cancel", login=None)
+        self.assertEqual(order.state, "cancel")
+        self.assertRecordValues(order.booking_request_ids, [{"channel": "email"}])
+
+
+@tagged("post_install", "-at_install")
+class TestToursDesktop(BookingTours, BookingHttpCase):
+    allow_inherited_tests_method = True
+    browser_size = "1366x768"
+
+
+@tagged("post_install", "-at_install")
+class TestToursPhone(BookingTours, BookingHttpCase):
+    allow_inherited_tests_method = True
+    browser_size = "375x667"
+    touch_enabled = True
