@@ -18,12 +18,31 @@ find_odoo || { say "$ODOO_MISSING"; exit 1; }
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bcr-test.XXXXXX")
 chmod 755 "$RUN_DIR"
 PG_DIR="$RUN_DIR/pg"
+ODOO_PID=""
 cleanup() {
+    if [ -n "$ODOO_PID" ]; then
+        kill "$ODOO_PID" 2>/dev/null
+        # Odoo finishes its current test on SIGTERM: give it 5 s, then stop it for good
+        for _ in 1 2 3 4 5; do kill -0 "$ODOO_PID" 2>/dev/null && sleep 1; done
+        kill -KILL "$ODOO_PID" 2>/dev/null
+        wait "$ODOO_PID" 2>/dev/null
+    fi
     pg_stop "$PG_DIR" immediate
     rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Odoo runs in the background so that an interruption reaches the trap at once.
+run_odoo() {  # $1: log file, rest: odoo arguments
+    local log=$1; shift
+    TZ=UTC "$PYTHON" -m odoo "$@" >"$log" 2>&1 &  # a plain command: $! is Odoo itself
+    ODOO_PID=$!
+    wait "$ODOO_PID"
+    local rc=$?
+    ODOO_PID=""
+    return $rc
+}
 
 make_addons_path "$RUN_DIR"
 PORT=$(free_port)
@@ -51,8 +70,8 @@ else
     say "template cluster: building (first run; installs $ADDON_DEPENDS)"
     T0=$(date +%s)
     pg_init "$PG_DIR" && pg_start "$PG_DIR" || exit 1
-    odoo_bin -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_DEPENDS" --without-demo=all \
-        --stop-after-init --log-level=warn >"$RUN_DIR/template.log" 2>&1 \
+    run_odoo "$RUN_DIR/template.log" -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_DEPENDS" \
+        --without-demo=all --stop-after-init --log-level=warn \
         || { cat "$RUN_DIR/template.log"; exit 1; }
     pg_stop "$PG_DIR" fast
     rm -rf "$ADDON_DIR"/.cache/template-*
@@ -68,8 +87,8 @@ fi
 TAGS=${ODOO_TEST_TAGS:-/$ADDON_NAME}
 say "installing $ADDON_NAME fresh and running tests ($TAGS); full log: $LOG"
 T0=$(date +%s)
-odoo_bin -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" --without-demo=all \
-    --test-tags "$TAGS" --stop-after-init --log-level=info >"$LOG" 2>&1
+run_odoo "$LOG" -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" --without-demo=all \
+    --test-tags "$TAGS" --stop-after-init --log-level=info
 RC=$?
 "$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo-report "$LOG"
 say "Odoo tier: $(( $(date +%s) - T0 )) s"

@@ -74,8 +74,12 @@ tier_odoo() {
         return
     fi
     say "Odoo: $ODOO_SRC"
-    "$ADDON_DIR/scripts/odoo_tests.sh" "$LOG_DIR/odoo.log"
+    # in the background, so an interruption of this script is passed on to it
+    "$ADDON_DIR/scripts/odoo_tests.sh" "$LOG_DIR/odoo.log" &
+    CHILD=$!
+    wait "$CHILD"
     local rc=$?
+    CHILD=""
     local counts
     counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo "$LOG_DIR/odoo.log")
     # shellcheck disable=SC2086
@@ -86,6 +90,9 @@ tier_odoo() {
     fi
     record "$@"
 }
+
+CHILD=""
+trap '[ -n "$CHILD" ] && kill -TERM "$CHILD" 2>/dev/null && wait "$CHILD"; exit 130' INT TERM
 
 START=$(date +%s)
 case "$WHAT" in
