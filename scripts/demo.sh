@@ -14,13 +14,15 @@ find_odoo || { say "Odoo 18.0 is needed for the demo: $ODOO_MISSING"; exit 1; }
 
 mkdir -p "$DEMO_DIR"
 chmod 755 "$DEMO_DIR"
-make_addons_path "$DEMO_DIR"
+# the addons link lives outside the project: inside it, it would loop back into itself
+LINK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bcr-demo.XXXXXX")
+make_addons_path "$LINK_DIR"
 write_odoo_conf "$DEMO_DIR/odoo.conf" "$PG_DIR" "$DEMO_DIR/data" "$PORT"
 [ -f "$PG_DIR/data/PG_VERSION" ] || pg_init "$PG_DIR" || exit 1
 if [ ! -f "$PG_DIR/data/postmaster.pid" ]; then
     pg_start "$PG_DIR" || exit 1
 fi
-trap 'pg_stop "$PG_DIR" fast' EXIT
+trap 'pg_stop "$PG_DIR" fast; rm -rf "$LINK_DIR"' EXIT
 trap 'exit 130' INT TERM
 
 if psql -h "$PG_DIR" -U odoo -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
