@@ -5,6 +5,7 @@ from . import (
     booking_request_mixin,
     calendar_attendee,
     calendar_event,
+    mail_mail,
     res_company,
     res_config_settings,
     res_users,

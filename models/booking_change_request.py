@@ -374,11 +374,15 @@ class BookingChangeRequest(models.Model):
         """Email the customer (kept in the request's chatter)."""
         if not self.partner_id.email:
             return
-        self.message_post_with_source(
+        # Odoo never notifies the current user: a customer asking from the portal is one.
+        customer_is_user = self.partner_id == self.env.user.partner_id
+        self.with_context(mail_notify_author=customer_is_user).message_post_with_source(
             template_xmlid,
             subtype_xmlid="mail.mt_comment",
             message_type="comment",
             partner_ids=self.partner_id.ids,
+            # from the business: were the customer the author, Odoo would not notify them
+            author_id=(self.user_id.partner_id or self.company_id.partner_id).id,
             email_layout_xmlid="mail.mail_notification_light",
             # queued: a slow or broken mail server never delays or loses a request
             force_send=False,

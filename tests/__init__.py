@@ -3,6 +3,7 @@ from . import (
     test_concurrency,
     test_fees,
     test_install,
+    test_mail_outage,
     test_notifications,
     test_policy,
     test_portal,

@@ -182,6 +182,12 @@ class TestPortalPosts(BookingHttpCase):
                 [{"channel": "portal", "state": "approved", "reason": "Away", "reason_id": self.reason.id}],
             )
             self.assertEqual(request.requester_ip, "127.0.0.1")
+            emailed = request.message_ids.notification_ids.filtered(
+                lambda n: n.res_partner_id == self.partner_a
+            )
+            self.assertEqual(
+                emailed.notification_type, "email", "the customer hears of it, though they asked"
+            )
             self.assertTrue(request.requester_user_agent)
             self.assertIn("Your booking is cancelled.", self.url_open(response.headers["Location"]).text)
 
