@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, consteq
 from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import policy
@@ -146,9 +146,17 @@ class BookingRequestMixin(models.AbstractModel):
         """The access token of email links, created when missing."""
         raise NotImplementedError
 
-    def _booking_check_token(self, token):
-        """Whether ``token`` opens this booking."""
+    def _booking_stored_token(self):
+        """The access token currently stored (may be empty)."""
         raise NotImplementedError
+
+    def _booking_check_token(self, token):
+        """Whether ``token`` opens this booking (constant-time comparison)."""
+        stored = self._booking_stored_token()
+        # consteq raises on non-ASCII text: such a token is simply wrong
+        if not stored or not isinstance(token, str) or not token.isascii():
+            return False
+        return consteq(stored, token)
 
     def _booking_apply_cancel(self, request):
         raise NotImplementedError

@@ -1,7 +1,6 @@
 import uuid
 
 from odoo import Command, api, fields, models
-from odoo.tools import consteq
 
 
 class CalendarEvent(models.Model):
@@ -69,9 +68,8 @@ class CalendarEvent(models.Model):
             booking.booking_access_token = uuid.uuid4().hex
         return booking.booking_access_token
 
-    def _booking_check_token(self, token):
-        stored = self.sudo().booking_access_token
-        return bool(stored and token and consteq(stored, token))
+    def _booking_stored_token(self):
+        return self.sudo().booking_access_token
 
     def _booking_apply_cancel(self, request):
         # Kept, not deleted: attendees and history stay; it no longer blocks anyone's calendar

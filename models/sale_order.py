@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import consteq
 
 
 class SaleOrder(models.Model):
@@ -77,9 +76,8 @@ class SaleOrder(models.Model):
     def _booking_token(self):
         return self._portal_ensure_token()
 
-    def _booking_check_token(self, token):
-        stored = self.sudo().access_token
-        return bool(stored and token and consteq(stored, token))
+    def _booking_stored_token(self):
+        return self.sudo().access_token
 
     def _booking_apply_cancel(self, request):
         # Odoo's own cancellation, so draft invoices are cancelled with the order.

@@ -10,7 +10,7 @@
 # addon itself is always installed fresh by the caller.
 # shellcheck shell=bash
 
-DB=${DB:-bcr_test}
+DB=bcr_test  # the cached template cluster holds a database of this name
 RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bcr-test.XXXXXX")
 chmod 755 "$RUN_DIR"
 PG_DIR="$RUN_DIR/pg"

@@ -104,18 +104,18 @@ class TestConcurrency(BaseCase):
 
     @mute_logger("odoo.sql_db")  # the loser's serialization failure is expected
     def race(self, *actions):
-        """Run each (uid, callable(request)) in its own transaction, released together."""
+        """Run each (uid, callable(env)) in its own transaction, released together."""
         barrier = threading.Barrier(len(actions))
         outcomes = [None] * len(actions)
 
         def run(index, uid, action):
             with self.db.cursor() as cr:
                 env = self.env_for(cr, uid)
-                request = env["booking.change.request"].browse(self.request_id)
-                request.read(["state"])  # both transactions see it pending before the race
+                # both transactions take their snapshot before the race
+                env["booking.change.request"].browse(self.request_id).read(["state"])
                 barrier.wait()
                 try:
-                    action(request)
+                    action(env)
                     env.flush_all()
                     cr.commit()  # pylint: disable=invalid-commit
                     outcomes[index] = "done"
@@ -130,6 +130,9 @@ class TestConcurrency(BaseCase):
             thread.join(timeout=60)
         return outcomes
 
+    def on_request(self, method, *args):
+        return lambda env: getattr(env["booking.change.request"].browse(self.request_id), method)(*args)
+
     def final(self):
         with self.committed_env() as env:
             request = env["booking.change.request"].browse(self.request_id)
@@ -139,8 +142,8 @@ class TestConcurrency(BaseCase):
     def test_racing_approve_and_deny(self):
         """Approve and deny at once: one wins, the other fails; at most one fee invoice."""
         outcomes = self.race(
-            (self.reviewer_id, lambda r: r.action_approve()),
-            (self.reviewer_id, lambda r: r.action_deny(note="race")),
+            (self.reviewer_id, self.on_request("action_approve")),
+            (self.reviewer_id, self.on_request("action_deny", "race")),
         )
         self.assertEqual(outcomes.count("done"), 1, outcomes)
         state, invoices, cancelled = self.final()
@@ -152,8 +155,8 @@ class TestConcurrency(BaseCase):
     def test_racing_double_approval(self):
         """Two reviewers approving together make one fee invoice, not two."""
         outcomes = self.race(
-            (self.reviewer_id, lambda r: r.action_approve()),
-            (self.reviewer_id, lambda r: r.action_approve()),
+            (self.reviewer_id, self.on_request("action_approve")),
+            (self.reviewer_id, self.on_request("action_approve")),
         )
         self.assertEqual(outcomes.count("done"), 1, outcomes)
         self.assertEqual(self.final(), ("approved", 1, True))
@@ -161,10 +164,43 @@ class TestConcurrency(BaseCase):
     def test_racing_withdrawal_and_approval(self):
         """The customer withdraws while staff approve: one of the two happens."""
         outcomes = self.race(
-            (SUPERUSER_ID, lambda r: r.action_withdraw()),
-            (self.reviewer_id, lambda r: r.action_approve()),
+            (SUPERUSER_ID, self.on_request("action_withdraw")),
+            (self.reviewer_id, self.on_request("action_approve")),
         )
         self.assertEqual(outcomes.count("done"), 1, outcomes)
         state, invoices, cancelled = self.final()
         self.assertIn(state, ("withdrawn", "approved"))
         self.assertEqual((invoices, cancelled), (1, True) if state == "approved" else (0, False))
+
+    def test_racing_double_submit(self):
+        """The same cancellation submitted twice at once (double click): one request, one outcome."""
+        with self.committed_env() as env:
+            start = fields.Datetime.now() + timedelta(days=5)
+            visit = (
+                env["calendar.event"]
+                .with_context(no_mail_to_attendees=True)
+                .create(
+                    {
+                        "name": "Twice",
+                        "start": start,
+                        "stop": start + timedelta(hours=1),
+                        "partner_ids": [Command.set([self.partner_id])],
+                    }
+                )
+            )
+            visit_id = visit.id
+
+        def submit(env):
+            booking = env["calendar.event"].browse(visit_id)
+            booking._booking_request_cancel(env["res.partner"].browse(self.partner_id), {}, "portal")
+
+        outcomes = self.race((SUPERUSER_ID, submit), (SUPERUSER_ID, submit))
+        with self.committed_env() as env:
+            visit = env["calendar.event"].browse(visit_id)
+            requests = visit.booking_request_ids
+            self.assertEqual(
+                (outcomes.count("done"), len(requests), visit.booking_cancelled), (1, 1, True), outcomes
+            )
+            requests.message_ids.unlink()
+            requests.unlink()
+            visit.unlink()
