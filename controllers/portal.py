@@ -10,6 +10,12 @@ from odoo.http import request
 from odoo.tools import SQL, format_time
 
 BOOKING_MODELS = {"visit": "calendar.event", "order": "sale.order"}
+# What a row of the list shows: fetched in one narrow query per kind, not whole rows.
+LIST_FIELDS = {
+    "visit": ["name", "start", "stop", "active", "booking_cancelled", "user_id"],
+    "order": ["name", "commitment_date", "booking_stop", "state", "locked", "company_id", "currency_id"],
+}
+LIST_SHARED_FIELDS = ["booking_pending_request_id", "booking_product_id", "booking_worker_ids"]
 MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids are unknown, not errors
 MAX_TEXT = 2000
 MAX_DURATION_HOURS = 24 * 14
@@ -117,8 +123,26 @@ class BookingPortal(CustomerPortal):
         partner = request.env.user.partner_id
         union = self._bookings_union(partner, filterby)
         cr = request.env.cr
-        cr.execute(SQL("SELECT count(*) FROM (%s) AS bookings", union))
-        total = cr.fetchone()[0]
+        page = max(page, 1)
+        now = fields.Datetime.now()
+        # the rows and the total in one query; a page past the end still needs the total
+        cr.execute(
+            SQL(
+                "SELECT kind, id, count(*) OVER () FROM (%s) AS bookings ORDER BY start < %s, "
+                "CASE WHEN start >= %s THEN start END, start DESC, kind, id LIMIT %s OFFSET %s",
+                union,
+                now,
+                now,
+                self._items_per_page,
+                (page - 1) * self._items_per_page,
+            )
+        )
+        rows = cr.fetchall()
+        if rows:
+            total = rows[0][2]
+        else:
+            cr.execute(SQL("SELECT count(*) FROM (%s) AS bookings", union))
+            total = cr.fetchone()[0]
         pager = portal_pager(
             url="/my/bookings",
             total=total,
@@ -126,26 +150,17 @@ class BookingPortal(CustomerPortal):
             step=self._items_per_page,
             url_args={"filterby": filterby},
         )
-        now = fields.Datetime.now()
-        cr.execute(
-            SQL(
-                "SELECT kind, id FROM (%s) AS bookings ORDER BY start < %s, "
-                "CASE WHEN start >= %s THEN start END, start DESC, kind, id LIMIT %s OFFSET %s",
-                union,
-                now,
-                now,
-                self._items_per_page,
-                pager["offset"],
-            )
-        )
-        rows = cr.fetchall()
-        # iterating a recordset keeps its prefetch set: fields load once per kind, not per row
-        records = {
-            (kind, record.id): record
-            for kind, model in BOOKING_MODELS.items()
-            for record in request.env[model].sudo().browse([id_ for k, id_ in rows if k == kind])
-        }
-        return [records[row] for row in rows], pager
+        records = {}
+        for kind, model in BOOKING_MODELS.items():
+            bookings = request.env[model].sudo().browse([id_ for k, id_, _total in rows if k == kind])
+            bookings.fetch(LIST_FIELDS[kind] + LIST_SHARED_FIELDS)
+            bookings.booking_worker_ids.fetch(["name"])
+            bookings.booking_product_id.fetch(["name"])
+            if kind == "visit":
+                bookings.user_id.fetch(["company_id"])  # a visit's policy is its organizer's company's
+            # iterating keeps the recordset's prefetch set: anything else loads once per kind
+            records.update(((kind, booking.id), booking) for booking in bookings)
+        return [records[kind, id_] for kind, id_, _total in rows], pager
 
     @http.route(["/my/bookings", "/my/bookings/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_bookings(self, page=1, filterby="all", **kw):
@@ -162,11 +177,9 @@ class BookingPortal(CustomerPortal):
                 "default_url": "/my/bookings",
                 "searchbar_filters": filters,
                 "filterby": filterby,
-                "pending_requests": request.env["booking.change.request"]
-                .search([("partner_id", "=", request.env.user.partner_id.id), ("state", "=", "pending")])
-                .sudo(),
+                "pending_bookings": [b for b in bookings if b.booking_pending_request_id],
                 "bulk_results": request.session.pop("booking_bulk_results", None),
-                "reasons": request.env["booking.cancel.reason"].sudo().search([]),
+                "reasons": request.env["booking.cancel.reason"].sudo().search_fetch([], ["name"]),
                 "company": request.env.company,
                 **self._booking_formatters(request.env.user.partner_id),
             }

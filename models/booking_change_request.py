@@ -200,6 +200,7 @@ class BookingChangeRequest(models.Model):
         self.sudo()._close_review(self.env._("Withdrawn by the customer"))
         for request in self.sudo():
             request._booking()._booking_log(request, request._log_text(), alert_workers=False)
+        self.sudo().env.flush_all()  # as superuser: see _booking_request
         return True
 
     def action_open_deny_wizard(self):
@@ -328,7 +329,12 @@ class BookingChangeRequest(models.Model):
         return self.event_id or self.order_id
 
     def _type_label(self):
-        return self._fields["request_type"].convert_to_export(self.request_type, self)
+        labels = {
+            "cancel": self.env._("Cancellation"),
+            "change": self.env._("Change"),
+            "rebook": self.env._("Book again"),
+        }
+        return labels.get(self.request_type, "")
 
     def _log_text(self):
         """One line for the booking's chatter and the workers' inbox."""
@@ -371,15 +377,20 @@ class BookingChangeRequest(models.Model):
         )
 
     def _notify_customer(self, template_xmlid):
-        """Email the customer (kept in the request's chatter)."""
+        """Email the customer from an editable template (kept in the request's chatter)."""
         if not self.partner_id.email:
             return
+        template = self.env.ref(template_xmlid)
+        # rendered once, in the customer's language (the composer would render it twice)
+        values = template._generate_template(self.ids, ("subject", "body_html", "email_from"))[self.id]
         # Odoo never notifies the current user: a customer asking from the portal is one.
         customer_is_user = self.partner_id == self.env.user.partner_id
-        self.with_context(mail_notify_author=customer_is_user).message_post_with_source(
-            template_xmlid,
-            subtype_xmlid="mail.mt_comment",
+        self.with_context(mail_notify_author=customer_is_user).message_post(
+            body=values["body_html"],
+            subject=values["subject"],
+            email_from=values["email_from"] or None,
             message_type="comment",
+            subtype_xmlid="mail.mt_comment",
             partner_ids=self.partner_id.ids,
             # from the business: were the customer the author, Odoo would not notify them
             author_id=(self.user_id.partner_id or self.company_id.partner_id).id,

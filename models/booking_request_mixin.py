@@ -139,8 +139,8 @@ class BookingRequestMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _booking_product(self):
-        """The service booked."""
-        raise NotImplementedError
+        """The service booked (both kinds store it in ``booking_product_id``)."""
+        return self.booking_product_id
 
     def _booking_token(self):
         """The access token of email links, created when missing."""
@@ -333,6 +333,9 @@ class BookingRequestMixin(models.AbstractModel):
             request._approve(auto=True)
         else:
             request._start_review()
+        # Flush as superuser: flushed later by a portal or public caller's environment,
+        # monetary values written here would need that caller to read order lines.
+        request.env.flush_all()
         return request
 
     def _booking_lock(self):

@@ -59,9 +59,6 @@ class CalendarEvent(models.Model):
     def _booking_currency(self):
         return self._booking_company().currency_id
 
-    def _booking_product(self):
-        return self.booking_product_id
-
     def _booking_token(self):
         booking = self.sudo()
         if not booking.booking_access_token:

@@ -21,6 +21,13 @@ class SaleOrder(models.Model):
     )
     booking_stop = fields.Datetime(string="Booked until", compute="_compute_booking_stop", store=True)
     booking_reminder_sent = fields.Boolean(copy=False, readonly=True)
+    booking_product_id = fields.Many2one(
+        "product.product",
+        string="Booked service",
+        compute="_compute_booking_product_id",
+        store=True,
+        help="The first service of the order: what a change request may swap.",
+    )
 
     @api.depends("commitment_date", "booking_duration")
     def _compute_booking_stop(self):
@@ -28,6 +35,11 @@ class SaleOrder(models.Model):
             order.booking_stop = order.commitment_date and order.commitment_date + timedelta(
                 hours=order.booking_duration or 0.0
             )
+
+    @api.depends("order_line.product_id", "order_line.display_type")
+    def _compute_booking_product_id(self):
+        for order in self:
+            order.booking_product_id = order._booking_service_line().product_id
 
     def _booking_kind(self):
         return "order"
@@ -64,9 +76,6 @@ class SaleOrder(models.Model):
 
     def _booking_currency(self):
         return self.currency_id
-
-    def _booking_product(self):
-        return self._booking_service_line().product_id
 
     def _booking_service_line(self):
         return self.order_line.filtered(

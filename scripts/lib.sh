@@ -121,5 +121,5 @@ EOF
 }
 
 odoo_bin() {
-    TZ=UTC "$PYTHON" -m odoo "$@"
+    "$PYTHON" "$ADDON_DIR/scripts/odoo_launch.py" "$@"
 }

@@ -32,7 +32,7 @@ trap 'exit 130' INT TERM
 # Odoo runs in the background so that an interruption reaches the trap at once.
 run_odoo() {  # $1: log file, rest: odoo arguments
     local log=$1; shift
-    TZ=UTC "$PYTHON" -m odoo "$@" >"$log" 2>&1 &  # a plain command: $! is Odoo itself
+    "$PYTHON" "$ADDON_DIR/scripts/odoo_launch.py" "$@" >"$log" 2>&1 &  # a plain command: $! is Odoo itself
     ODOO_PID=$!
     wait "$ODOO_PID"
     local rc=$?

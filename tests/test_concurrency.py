@@ -1,4 +1,5 @@
 import threading
+import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -45,7 +46,7 @@ class TestConcurrency(BaseCase):
     def setUp(self):
         super().setUp()
         with self.committed_env() as env:
-            uid = fields.Datetime.now().strftime("%H%M%S%f")
+            uid = uuid.uuid4().hex[:10]
             partner = env["res.partner"].create({"name": f"Racer {uid}", "email": f"racer{uid}@example.com"})
             self.reviewer_id = (
                 env["res.users"]
