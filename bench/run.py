@@ -84,11 +84,11 @@ class Bench:
                         {
                             "name": f"Customer {i:03d}",
                             "login": f"customer{i:03d}",
-                            # only those who log in get one: hashing a password is slow on purpose
-                            "password": f"customer{i:03d}" if i < 25 else False,
                             "email": f"customer{i:03d}@example.com",
                             "tz": "Europe/Brussels",
                             "groups_id": [Command.set(portal.ids)],
+                            # only those who log in get one: hashing a password is slow on purpose
+                            **({"password": f"customer{i:03d}"} if i < 25 else {}),
                         }
                         for i in range(CUSTOMERS)
                     ]
@@ -105,16 +105,16 @@ class Bench:
             self.add_bookings(env, self.o20, 20, kinds=("order",))
             self.add_bookings(env, self.o200, 200, kinds=("order",))
 
-    def next_start(self):
+    def next_start(self, first_day=5, spread_hours=5000):
         self.counter += 1
         base = datetime.now().replace(minute=0, second=0, microsecond=0)
-        return base + timedelta(days=5, hours=self.counter % 5000)
+        return base + timedelta(days=first_day, hours=self.counter % spread_hours)
 
-    def add_bookings(self, env, partner_id, count, kinds=("visit", "order"), worker=True):
-        """Visits and orders for one customer, created in batches."""
+    def add_bookings(self, env, partner_id, count, kinds=("visit", "order"), worker=True, first_day=None):
+        """Visits and orders for one customer, in batches (from `first_day` on, within 10 days)."""
         visits, orders = [], []
         for index in range(count):
-            start = self.next_start()
+            start = self.next_start() if first_day is None else self.next_start(first_day, 240)
             if kinds[index % len(kinds)] == "visit":
                 visits.append(
                     {
@@ -274,67 +274,80 @@ class Bench:
         assert "error" not in response, str(response)[:500]
         return response["result"]
 
-    def our_cancellations(self, orders, customer):
-        times = []
-        for order_id in orders:
-            page = customer.get(self.url(f"/my/bookings/order/{order_id}"), timeout=60).text
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-            t0 = time.perf_counter()
-            response = customer.post(
-                self.url(f"/my/bookings/order/{order_id}/cancel"),
-                data={"csrf_token": csrf, "reason": "bench"},
-                allow_redirects=False,
-                timeout=60,
-            )
-            times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 303, response.status_code
-        return statistics.median(times)
+    def our_cancellation(self, customer, order_id):
+        page = customer.get(self.url(f"/my/bookings/order/{order_id}"), timeout=60).text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        t0 = time.perf_counter()
+        response = customer.post(
+            self.url(f"/my/bookings/order/{order_id}/cancel"),
+            data={"csrf_token": csrf, "reason": "bench"},
+            allow_redirects=False,
+            timeout=60,
+        )
+        assert response.status_code == 303, response.status_code
+        return (time.perf_counter() - t0) * 1000
 
-    def measure_cancellation(self, runs=10):
+    def odoo_cancellation(self, admin, order_id):
+        t0 = time.perf_counter()
+        self.rpc(
+            admin, "sale.order", "action_cancel", [[order_id]], {"context": {"disable_cancel_warning": True}}
+        )
+        return (time.perf_counter() - t0) * 1000
+
+    def odoo_cancel_button(self, admin, order_id):
+        t0 = time.perf_counter()
+        action = self.rpc(admin, "sale.order", "action_cancel", [[order_id]])
+        wizard_id = self.rpc(
+            admin, "sale.order.cancel", "create", [{"order_id": order_id}], {"context": action["context"]}
+        )
+        self.rpc(admin, "sale.order.cancel", "action_send_mail_and_cancel", [wizard_id])
+        return (time.perf_counter() - t0) * 1000
+
+    def measure_cancellation(self, runs=15, warmup=4):
         """Ours: a customer's auto-approved cancellation over HTTP, with and without a fee invoice.
         Odoo's: an administrator's cancellation of a comparable order over JSON-RPC, bare
-        (action_cancel without its wizard) and as the Cancel button does it (wizard, email)."""
+        (action_cancel without its wizard) and as the Cancel button does it (wizard, email).
+        Each flow first runs `warmup` times untimed (once per worker), then the four flows
+        take turns so that they share the server's conditions."""
+        count = warmup + runs
         with self.registry.cursor() as cr:
             env = self.env(cr)
             env.company.booking_cancel_auto_approve = "always"
+            # a fee within 30 days of the start: the "fee" orders start within 2 weeks,
+            # the others in 2 months
             fee_rule = env["booking.cancellation.fee.rule"].create(
-                {"hours_before": 100000, "fee_type": "percent", "amount": 10}
+                {"hours_before": 30 * 24, "fee_type": "percent", "amount": 10}
             )
-            batches = [self.add_bookings(env, self.c20, runs, kinds=("order",))[1].ids for _batch in range(4)]
+            fee_orders = self.add_bookings(env, self.c20, count, kinds=("order",), first_day=2)[1].ids
+            batches = [
+                self.add_bookings(env, self.c20, count, kinds=("order",), first_day=60)[1].ids
+                for _b in range(3)
+            ]
         customer = self.session(self.logins[0])
         admin = self.session("admin", "admin")
-        results = {"ours_fee": self.our_cancellations(batches[0], customer)}
+        flows = {
+            "ours_fee": (lambda order_id: self.our_cancellation(customer, order_id), fee_orders),
+            "ours_no_fee": (lambda order_id: self.our_cancellation(customer, order_id), batches[0]),
+            "odoo_bare": (lambda order_id: self.odoo_cancellation(admin, order_id), batches[1]),
+            "odoo_wizard": (lambda order_id: self.odoo_cancel_button(admin, order_id), batches[2]),
+        }
+        times = {name: [] for name in flows}
+        for index in range(count):
+            for name, (flow, orders) in flows.items():
+                elapsed = flow(orders[index])
+                if index >= warmup:
+                    times[name].append(elapsed)
+        results = {name: statistics.median(values) for name, values in times.items()}
         with self.registry.cursor() as cr:
             env = self.env(cr)
-            requests_ = env["booking.change.request"].search([("order_id", "in", batches[0])])
-            assert len(requests_.fee_invoice_id) == runs
+            requests_ = env["booking.change.request"].search([("order_id", "in", fee_orders)])
+            assert len(requests_.fee_invoice_id) == count, len(requests_.fee_invoice_id)
             assert set(requests_.fee_invoice_id.mapped("state")) == {"posted"}
+            no_fee = env["booking.change.request"].search([("order_id", "in", batches[0])])
+            assert not no_fee.fee_invoice_id and set(no_fee.mapped("state")) == {"approved"}
+            cancelled = env["sale.order"].browse(fee_orders + [i for batch in batches for i in batch])
+            assert set(cancelled.mapped("state")) == {"cancel"}
             env["booking.cancellation.fee.rule"].browse(fee_rule.id).unlink()
-        results["ours_no_fee"] = self.our_cancellations(batches[1], customer)
-        bare, wizard = [], []
-        for order_id in batches[2]:
-            t0 = time.perf_counter()
-            self.rpc(
-                admin,
-                "sale.order",
-                "action_cancel",
-                [[order_id]],
-                {"context": {"disable_cancel_warning": True}},
-            )
-            bare.append((time.perf_counter() - t0) * 1000)
-        for order_id in batches[3]:
-            t0 = time.perf_counter()
-            action = self.rpc(admin, "sale.order", "action_cancel", [[order_id]])
-            wizard_id = self.rpc(
-                admin, "sale.order.cancel", "create", [{"order_id": order_id}], {"context": action["context"]}
-            )
-            self.rpc(admin, "sale.order.cancel", "action_send_mail_and_cancel", [wizard_id])
-            wizard.append((time.perf_counter() - t0) * 1000)
-        results["odoo_bare"], results["odoo_wizard"] = statistics.median(bare), statistics.median(wizard)
-        with self.registry.cursor() as cr:
-            env = self.env(cr)
-            cancelled = env["sale.order"].browse([i for batch in batches for i in batch]).mapped("state")
-            assert set(cancelled) == {"cancel"}
             env.company.booking_cancel_auto_approve = "notice"
         self.results["cancel"] = results
         log(f"  cancellation: {results}")
@@ -501,7 +514,12 @@ class Bench:
             f"{cancel['ours_fee'] / cancel['odoo_wizard']:.2f}× the Cancel button; without the fee "
             f"{cancel['ours_no_fee'] / cancel['odoo_bare']:.2f}× and "
             f"{cancel['ours_no_fee'] / cancel['odoo_wizard']:.2f}×. "
-            "Target: within 2×.",
+            "Target: within 2×"
+            + (
+                "."
+                if cancel["ours_fee"] <= 2 * cancel["odoo_wizard"]
+                else ": missed with the fee invoice; the profile and the reason are in `bench/PROFILE.md`."
+            ),
             "",
             "## 3. Bulk approval (server action), cancellations of visits and orders",
             "",
@@ -537,6 +555,11 @@ def main():
     parser.add_argument("--conf", required=True)
     parser.add_argument("--db", required=True)
     parser.add_argument("--out", default=str(Path(__file__).parent / "RESULTS.md"))
+    parser.add_argument(
+        "--only",
+        choices=("pages", "cancel", "bulk", "load"),
+        help="run one measurement (at the smallest size) and print it, leaving RESULTS.md alone",
+    )
     args = parser.parse_args()
     started = datetime.utcnow()
     t0 = time.perf_counter()
@@ -545,18 +568,24 @@ def main():
     bench.setup()
     bench.start_server()
     try:
-        for size in SIZES:
+        for size in SIZES[:1] if args.only else SIZES:
             bench.grow_to(size)
-            log(f"measuring the portal pages at {size} bookings")
-            bench.measure_pages(size)
-        log("measuring a cancellation")
-        bench.measure_cancellation()
-        log("measuring bulk approval")
-        bench.measure_bulk_approval()
-        log("measuring under load")
-        bench.measure_load()
+            if args.only in (None, "pages"):
+                log(f"measuring the portal pages at {size} bookings")
+                bench.measure_pages(size)
+        if args.only in (None, "cancel"):
+            log("measuring a cancellation")
+            bench.measure_cancellation()
+        if args.only in (None, "bulk"):
+            log("measuring bulk approval")
+            bench.measure_bulk_approval()
+        if args.only in (None, "load"):
+            log("measuring under load")
+            bench.measure_load()
     finally:
         bench.stop_server()
+    if args.only:
+        return
     bench.results["duration"] = time.perf_counter() - t0
     bench.write(started)
     log(f"wrote {args.out}")
