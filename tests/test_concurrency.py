@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import SUPERUSER_ID, Command, api, fields, sql_db
 from odoo.exceptions import UserError
@@ -23,6 +24,8 @@ RACE_ERRORS = (
 @tagged("post_install", "-at_install")
 class TestConcurrency(BaseCase):
     """Racing decisions through real, separately committed transactions: one outcome."""
+
+    isolation_level = None  # Odoo's own: REPEATABLE READ
 
     @classmethod
     def setUpClass(cls):
@@ -111,6 +114,8 @@ class TestConcurrency(BaseCase):
 
         def run(index, uid, action):
             with self.db.cursor() as cr:
+                if self.isolation_level is not None:
+                    cr.connection.set_isolation_level(self.isolation_level)
                 env = self.env_for(cr, uid)
                 # both transactions take their snapshot before the race
                 env["booking.change.request"].browse(self.request_id).read(["state"])
@@ -205,3 +210,12 @@ class TestConcurrency(BaseCase):
             requests.message_ids.unlink()
             requests.unlink()
             visit.unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrencyReadCommitted(TestConcurrency):
+    """The same races where PostgreSQL would not refuse the second writer: the engine's own
+    row locks, not the isolation level alone, must give the one outcome."""
+
+    allow_inherited_tests_method = True
+    isolation_level = ISOLATION_LEVEL_READ_COMMITTED

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from odoo.tests import tagged
 
@@ -231,13 +232,15 @@ class TestEscaping(BookingHttpCase):
         self.partner_a.name = f"Eve {self.SCRIPT}"
         visit = self.make_visit(self.near)
         self.login(self.customer_a)
-        response = self.post(self.url(visit, "/cancel"), {"reason": self.SCRIPT})
+        reason = '<script>alert("reason")</script>'
+        response = self.post(self.url(visit, "/cancel"), {"reason": reason})
         self.assertEqual(response.status_code, 303)
         page = self.url_open(self.url(visit)).text
         list_page = self.url_open("/my/bookings").text
         self.env.invalidate_all()
         request = visit.booking_request_ids
-        self.assertEqual(request.reason, self.SCRIPT, "kept as the customer wrote it")
+        self.assertEqual(request.reason, reason, "kept as the customer wrote it")
+        self.assertIn(str(escape(reason)), page, "the customer's words in the request history, escaped")
         for label, html in (("booking page", page), ("list page", list_page)):
             self.assertNotIn("<script>alert", html, label)
             self.assertIn("&lt;script&gt;alert", html, label)
