@@ -500,6 +500,9 @@ class Bench:
             "",
             "## 2. One cancellation, end to end",
             "",
+            "Each flow cancels its own confirmed one-line orders: 4 untimed runs (one per worker), then 15",
+            "timed runs, the four flows taking turns.",
+            "",
             "| | median ms |",
             "|---|---:|",
             "| ours: customer POST, auto-approved, posted fee invoice, email queued, worker told "
