@@ -413,6 +413,8 @@ class BookingChangeRequest(models.Model):
                 {
                     "move_type": "out_invoice",
                     "partner_id": partner.id,
+                    # the booking's responsible, not whoever is logged in (the customer, often)
+                    "invoice_user_id": self.user_id.id,
                     "currency_id": self.currency_id.id,
                     "invoice_origin": f"{booking.display_name} ({self.name})",
                     "invoice_line_ids": [

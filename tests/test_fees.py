@@ -67,6 +67,16 @@ class TestFees(BookingCase):
             )
             self.assertIn(request.name, invoice.invoice_origin)
 
+    def test_fee_invoice_of_a_customer_cancellation(self):
+        """Cancelled by the customer themselves: the invoice's salesperson is the booking's
+        responsible, not the customer who was logged in."""
+        with freeze_time(NOW):
+            for booking in self.bookings(NOW + timedelta(hours=40)):
+                # as the portal does it: the customer's environment, checked, then sudo
+                request = self.cancel(booking.with_user(self.customer_a).sudo())
+                self.assertEqual(request.fee_invoice_id.state, "posted")
+                self.assertEqual(request.fee_invoice_id.invoice_user_id, self.organizer)
+
     def test_fee_invoice_left_in_draft(self):
         """A company may leave fee invoices in draft for an accountant."""
         self.company.booking_fee_invoice_post = False
