@@ -76,23 +76,27 @@ class TestConcurrency(BaseCase):
                 )
                 .id
             )
-            start = fields.Datetime.now() + timedelta(hours=30)
-            visit = (
-                env["calendar.event"]
-                .with_context(no_mail_to_attendees=True)
-                .create(
-                    {
-                        "name": "Race",
-                        "start": start,
-                        "stop": start + timedelta(hours=1),
-                        "partner_ids": [Command.set(partner.ids)],
-                    }
-                )
-            )
+            visit = self.create_visit(env, partner.id, timedelta(hours=30))
             self.partner_id, self.visit_id = partner.id, visit.id
             self.request_id = visit._booking_request_cancel(partner, {}, "portal").id
             self.assertEqual(env["booking.change.request"].browse(self.request_id).state, "pending")
         self.addCleanup(self.cleanup)
+
+    @staticmethod
+    def create_visit(env, partner_id, notice):
+        start = fields.Datetime.now() + notice
+        return (
+            env["calendar.event"]
+            .with_context(no_mail_to_attendees=True)
+            .create(
+                {
+                    "name": "Race",
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "partner_ids": [Command.set([partner_id])],
+                }
+            )
+        )
 
     def cleanup(self):
         with self.committed_env() as env:
@@ -181,20 +185,7 @@ class TestConcurrency(BaseCase):
     def test_racing_double_submit(self):
         """The same cancellation submitted twice at once (double click): one request, one outcome."""
         with self.committed_env() as env:
-            start = fields.Datetime.now() + timedelta(days=5)
-            visit = (
-                env["calendar.event"]
-                .with_context(no_mail_to_attendees=True)
-                .create(
-                    {
-                        "name": "Twice",
-                        "start": start,
-                        "stop": start + timedelta(hours=1),
-                        "partner_ids": [Command.set([self.partner_id])],
-                    }
-                )
-            )
-            visit_id = visit.id
+            visit_id = self.create_visit(env, self.partner_id, timedelta(days=5)).id
 
         def submit(env):
             booking = env["calendar.event"].browse(visit_id)
