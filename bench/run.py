@@ -357,7 +357,6 @@ class Bench:
         log(f"  cancellation: {results}")
 
     def measure_bulk_approval(self):
-        action_id = None
         rows = []
         for count in (100, 1000):
             with self.registry.cursor() as cr:
@@ -371,7 +370,6 @@ class Bench:
                 assert set(requests_.mapped("state")) == {"pending"}
                 cr.commit()
                 action = env.ref("booking_change_request.action_booking_change_request_approve")
-                action_id = action.id
                 admin = env.ref("base.user_admin")
                 t0 = time.perf_counter()
                 action.with_user(admin).with_context(
@@ -386,7 +384,6 @@ class Bench:
             rows.append((count, total))
             log(f"  bulk approval of {count}: {total:.1f} s ({total / count * 1000:.1f} ms each)")
         self.results["bulk"] = rows
-        return action_id
 
     def measure_load(self, customers=20, per_customer=20):
         """20 customers at once, 20 cancel or change requests each, over HTTP."""
