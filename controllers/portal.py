@@ -1,25 +1,26 @@
-from datetime import datetime, timedelta
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 import pytz
+from werkzeug.urls import url_encode
 
 from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.http import request
 from odoo.tools import SQL, format_time
 
-BOOKING_MODELS = {"visit": "calendar.event", "order": "sale.order"}
-# What a row of the list shows: fetched in one narrow query per kind, not whole rows.
-LIST_FIELDS = {
-    "visit": ["name", "start", "stop", "active", "booking_cancelled", "user_id"],
-    "order": ["name", "commitment_date", "booking_stop", "state", "locked", "company_id", "currency_id"],
-}
-LIST_SHARED_FIELDS = ["booking_pending_request_id", "booking_product_id", "booking_worker_ids"]
+from ..tools import policy
+from ..tools.refusal import BookingRefusal
+
+MIXIN = "booking.request.mixin"
 MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids are unknown, not errors
 MAX_TEXT = 2000
-MAX_DURATION_HOURS = 24 * 14
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+DATE_INPUT = "%Y-%m-%d"
+LINK_PARAMS = ("access_token", "pid", "hash")
 
 SUCCESS_CODES = (
     "cancel_approved",
@@ -29,6 +30,8 @@ SUCCESS_CODES = (
     "rebook_approved",
     "rebook_pending",
     "withdrawn",
+    "accepted",
+    "undone",
 )
 
 
@@ -43,11 +46,46 @@ def success_message(code):
         "rebook_approved": env._("Your booking is confirmed again."),
         "rebook_pending": env._("Your request to book again is sent: we will confirm it shortly."),
         "withdrawn": env._("Your request is withdrawn; the booking stays as it was."),
+        "accepted": env._("Thank you: your booking is moved to the time you accepted."),
+        "undone": env._("Your cancellation is undone: your booking is back on."),
     }[code]
+
+
+def booking_models(env):
+    """{kind: model name} of every kind of booking: the models that inherit the mixin."""
+    mixin = env.registry[MIXIN]
+    return {
+        env[name]._booking_kind(): name
+        for name, model in env.registry.items()
+        if not model._abstract and not model._transient and issubclass(model, mixin)
+    }
 
 
 class BadInput(ValueError):
     """Malformed form input: answered with 400 and the message."""
+
+
+class NotFound(Exception):
+    """Unknown and foreign bookings or requests answer alike (404): ids tell nothing."""
+
+
+@dataclass
+class Visitor:
+    """Who came to a booking, by which path, and the time zone their times are read in."""
+
+    booking: object  # the booking, as superuser
+    partner: object  # the customer acting (empty: a shared link that does not say who)
+    via: str  # 'user' (logged in) or 'token' (an email link)
+    tz: str
+    link: dict = field(default_factory=dict)  # access_token, pid, hash to carry on
+
+    @property
+    def channel(self):
+        return "portal" if self.via == "user" else "email"
+
+    @property
+    def query(self):
+        return url_encode(self.link)
 
 
 class BookingPortal(CustomerPortal):
@@ -77,53 +115,42 @@ class BookingPortal(CustomerPortal):
             "cancelled": {"label": request.env._("Cancelled")},
         }
 
-    def _booking_domains(self, partner, filterby):
-        """The customer's visits and orders (record rules still apply), per filter."""
+    def _booking_domain(self, model, partner, filterby):
+        """The customer's bookings of one kind (record rules still apply), per filter."""
+        env = request.env
         now = fields.Datetime.now()
-        visit = [("partner_ids", "in", partner.ids)]
-        order = [
-            ("message_partner_ids", "child_of", [partner.commercial_partner_id.id]),
-            ("state", "in", ("sale", "cancel")),
-            ("commitment_date", "!=", False),
-        ]
-        extra = {
-            "upcoming": (
-                [("start", ">=", now), ("booking_cancelled", "=", False)],
-                [("commitment_date", ">=", now), ("state", "=", "sale")],
-            ),
-            "past": (
-                [("start", "<", now), ("booking_cancelled", "=", False)],
-                [("commitment_date", "<", now), ("state", "=", "sale")],
-            ),
-            "cancelled": ([("booking_cancelled", "=", True)], [("state", "=", "cancel")]),
-        }.get(filterby, ([], []))
-        return visit + extra[0], order + extra[1]
-
-    def _bookings_union(self, partner, filterby):
-        """SQL of (kind, id, start) over both kinds, searched as the current user."""
-        visit_domain, order_domain = self._booking_domains(partner, filterby)
-        visits = request.env["calendar.event"]._search(visit_domain)
-        orders = request.env["sale.order"]._search(order_domain)
-        return SQL(
-            "(%s) UNION ALL (%s)",
-            visits.select(
-                SQL("'visit' AS kind"),
-                SQL.identifier(visits.table, "id"),
-                SQL("%s AS start", SQL.identifier(visits.table, "start")),
-            ),
-            orders.select(
-                SQL("'order' AS kind"),
-                SQL.identifier(orders.table, "id"),
-                SQL("%s AS start", SQL.identifier(orders.table, "commitment_date")),
-            ),
+        start = env[model]._booking_start_field()
+        cancelled = (
+            [("booking_cancelled", "=", True)] if model == "calendar.event" else [("state", "=", "cancel")]
         )
+        not_cancelled = ["!", *cancelled]
+        extra = {
+            "upcoming": [(start, ">=", now), *not_cancelled],
+            "past": [(start, "<", now), *not_cancelled],
+            "cancelled": cancelled,
+        }.get(filterby, [])
+        return env[model]._booking_customer_domain(partner) + extra
+
+    def _bookings_union(self, partner, filterby, extra=None):
+        """SQL of (kind, id, start) over every kind, searched as the current user."""
+        selects = []
+        for kind, model in booking_models(request.env).items():
+            query = request.env[model]._search(self._booking_domain(model, partner, filterby) + (extra or []))
+            start = request.env[model]._booking_start_field()
+            selects.append(
+                query.select(
+                    SQL("%s AS kind", kind),
+                    SQL.identifier(query.table, "id"),
+                    SQL("%s AS start", SQL.identifier(query.table, start)),
+                )
+            )
+        return SQL(" UNION ALL ").join(SQL("(%s)", select) for select in selects)
 
     def _prepare_bookings_page(self, page, filterby):
         """One page of bookings, upcoming first (soonest first), then past (latest first)."""
         partner = request.env.user.partner_id
         union = self._bookings_union(partner, filterby)
         cr = request.env.cr
-        page = max(page, 1)
         now = fields.Datetime.now()
         # the rows and the total in one query; a page past the end still needs the total
         cr.execute(
@@ -150,97 +177,150 @@ class BookingPortal(CustomerPortal):
             step=self._items_per_page,
             url_args={"filterby": filterby},
         )
+        return self._booking_records([(kind, id_) for kind, id_, _total in rows]), pager
+
+    def _booking_records(self, keys):
+        """The bookings of (kind, id) pairs as superuser, in that order, fetched once per kind."""
         records = {}
-        for kind, model in BOOKING_MODELS.items():
-            bookings = request.env[model].sudo().browse([id_ for k, id_, _total in rows if k == kind])
-            bookings.fetch(LIST_FIELDS[kind] + LIST_SHARED_FIELDS)
-            bookings.booking_worker_ids.fetch(["name"])
-            bookings.booking_product_id.fetch(["name"])
-            if kind == "visit":
-                bookings.user_id.fetch(["company_id"])  # a visit's policy is its organizer's company's
+        for kind, model in booking_models(request.env).items():
+            bookings = request.env[model].sudo().browse([id_ for k, id_ in keys if k == kind])
+            bookings._booking_prefetch_list()
             # iterating keeps the recordset's prefetch set: anything else loads once per kind
             records.update(((kind, booking.id), booking) for booking in bookings)
-        return [records[kind, id_] for kind, id_, _total in rows], pager
+        return [records[key] for key in keys]
 
-    @http.route(["/my/bookings", "/my/bookings/page/<int:page>"], type="http", auth="user", website=True)
+    def _booking_pending_summary(self, partner):
+        """Every booking of the customer waiting for an answer (not only those of this page)."""
+        union = self._bookings_union(partner, "all", [("booking_pending_request_id", "!=", False)])
+        request.env.cr.execute(
+            SQL("SELECT kind, id FROM (%s) AS bookings ORDER BY start, id LIMIT 50", union)
+        )
+        return self._booking_records(request.env.cr.fetchall())
+
+    @http.route(
+        ["/my/bookings", "/my/bookings/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
     def portal_my_bookings(self, page=1, filterby="all", **kw):
         filters = self._booking_filters()
         if filterby not in filters:
             filterby = "all"
+        page = self._to_page(page)
         bookings, pager = self._prepare_bookings_page(page, filterby)
+        partner = request.env.user.partner_id
+        tz = self._booking_tz(partner)
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "bookings",
                 "bookings": bookings,
+                "cancel_decisions": {b: b._booking_decision("cancel") for b in bookings},
                 "pager": pager,
                 "default_url": "/my/bookings",
                 "searchbar_filters": filters,
                 "filterby": filterby,
-                "pending_bookings": [b for b in bookings if b.booking_pending_request_id],
-                "bulk_results": request.session.pop("booking_bulk_results", None),
-                "reasons": request.env["booking.cancel.reason"].sudo().search_fetch([], ["name"]),
-                "company": request.env.company,
-                **self._booking_formatters(request.env.user.partner_id),
+                "pending_bookings": self._booking_pending_summary(partner),
+                "bulk_results": request.session.pop("booking_bulk_results", None) if kw.get("bulk") else None,
+                "reasons": request.env["booking.cancel.reason"]
+                .sudo()
+                .search_fetch([], ["name", "requires_note"]),
+                "company": request.env.company.sudo(),
+                **self._booking_formatters(tz),
             }
         )
         return request.render("booking_change_request.portal_my_bookings", values)
 
     @http.route("/my/bookings/cancel", type="http", auth="user", methods=["POST"], website=True)
-    def portal_bulk_cancel(self, reason=None, reason_id=None, **kw):
-        """Cancel several bookings with one reason; each goes through its own window."""
-        keys = request.httprequest.form.getlist("booking")
+    def portal_bulk_cancel(self, **kw):
+        """Cancel several bookings with one reason; each goes through its own decision."""
+        if wrong := self._booking_only_post():
+            return wrong
+        form = request.httprequest.form
+        keys = form.getlist("booking")[: self._items_per_page]
         results = []
         try:
-            values = self._booking_cancel_values(reason_id, reason)
+            values = self._booking_cancel_values(form)
         except BadInput as error:
-            request.session["booking_bulk_results"] = [{"name": "", "ok": False, "message": str(error)}]
-            return request.redirect("/my/bookings", code=303)
-        for key in keys[: self._items_per_page]:
-            kind, _sep, raw_id = key.partition("-")
-            name = key
-            try:
-                booking, via = self._booking_check_access(kind, self._to_id(raw_id))
-                name = booking.display_name
-                with request.env.cr.savepoint():
-                    req = booking._booking_request_cancel(
-                        self._booking_requester(booking, via), values, "portal"
-                    )
-                results.append({"name": name, "ok": True, "message": success_message(f"cancel_{req.state}")})
-            except (AccessError, MissingError, BadInput):
-                results.append(
-                    {"name": name, "ok": False, "message": request.env._("This booking is not one of yours.")}
-                )
-            except UserError as error:
-                results.append({"name": name, "ok": False, "message": error.args[0]})
+            return self._booking_bulk_done([{"name": "", "ok": False, "message": str(error)}])
+        values.update(self._booking_origin())
+        for key in keys:
+            results.append(self._booking_bulk_one(key, values))
         if not keys:
             results.append(
                 {"name": "", "ok": False, "message": request.env._("Please select bookings to cancel.")}
             )
+        return self._booking_bulk_done(results)
+
+    def _booking_bulk_one(self, key, values):
+        kind, _sep, raw_id = key.partition("-")
+        try:
+            visitor = self._booking_visitor(kind, self._to_id(raw_id), {})
+        except (NotFound, BadInput):
+            return {"name": key, "ok": False, "message": request.env._("This booking is not one of yours.")}
+        booking = visitor.booking
+        try:
+            with request.env.cr.savepoint():
+                req = booking._booking_request_cancel(visitor.partner, values, "portal")
+        except (BookingRefusal, ValidationError) as error:
+            return {"name": booking.display_name, "ok": False, "message": error.args[0]}
+        message = success_message(f"cancel_{req.state}")
+        if req.sudo().fee_total:
+            message = request.env._(
+                "%(message)s A late-cancellation fee of %(fee)s applies.",
+                message=message,
+                fee=booking._booking_format_money(req.sudo().fee_total),
+            )
+        return {"name": booking.display_name, "ok": True, "message": message}
+
+    def _booking_bulk_done(self, results):
         request.session["booking_bulk_results"] = results
-        return request.redirect("/my/bookings", code=303)
+        return request.redirect("/my/bookings?bulk=1", code=303)
 
     # ------------------------------------------------------------------
     # One booking
     # ------------------------------------------------------------------
 
-    @http.route("/my/bookings/<string:kind>/<int:booking_id>", type="http", auth="public", website=True)
-    def portal_booking_page(self, kind, booking_id, access_token=None, action=None, message=None, **kw):
+    @http.route(
+        "/my/bookings/<string:kind>/<int:booking_id>", type="http", auth="public", website=True, readonly=True
+    )
+    def portal_booking_page(self, kind, booking_id, action=None, message=None, **kw):
         try:
-            booking, via = self._booking_check_access(kind, booking_id, access_token)
-        except MissingError:
-            return self._booking_refusal(404, request.env._("This booking does not exist."))
-        except AccessError:
-            return self._booking_refusal(
-                403,
-                request.env._(
-                    "This link does not open a booking of yours: it may be incomplete or outdated."
-                ),
-            )
-        values = self._prepare_booking_values(booking, via, access_token, action=action)
+            visitor = self._booking_visitor(kind, booking_id, request.httprequest.args)
+        except NotFound:
+            return self._booking_not_found()
+        values = self._prepare_booking_values(visitor, action=action)
         if message in SUCCESS_CODES:
             values["success"] = success_message(message)
         return request.render("booking_change_request.portal_booking_page", values)
+
+    @http.route(
+        "/my/bookings/<string:kind>/<int:booking_id>/decision",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
+    )
+    def portal_booking_decision(self, kind, booking_id, **kw):
+        """The decision a request with these values would get now (the dialog asks as the customer types)."""
+        args = request.httprequest.args
+        try:
+            visitor = self._booking_visitor(kind, booking_id, args)
+        except NotFound:
+            return self._booking_json({"error": request.env._("This booking does not exist.")}, 404)
+        booking = visitor.booking
+        request_type = args.get("type")
+        if request_type not in ("cancel", "change", "rebook"):
+            return self._booking_json({"error": request.env._("Unknown request type.")}, 400)
+        try:
+            values = self._booking_change_values(visitor, args) if request_type != "cancel" else {}
+            values = booking._booking_clean_values(request_type, values) if values else values
+        except (BadInput, ValidationError) as error:
+            return self._booking_json({"error": error.args[0]}, 400)
+        decision = booking._booking_decision(request_type, values)
+        return self._booking_json(decision.as_json(booking._booking_format_money))
 
     @http.route(
         "/my/bookings/<string:kind>/<int:booking_id>/cancel",
@@ -249,13 +329,9 @@ class BookingPortal(CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_booking_cancel(self, kind, booking_id, access_token=None, reason_id=None, reason=None, **kw):
+    def portal_booking_cancel(self, kind, booking_id, **kw):
         return self._booking_post(
-            kind,
-            booking_id,
-            access_token,
-            "cancel",
-            lambda booking: self._booking_cancel_values(reason_id, reason),
+            kind, booking_id, "cancel", lambda visitor, form: self._booking_cancel_values(form)
         )
 
     @http.route(
@@ -265,10 +341,8 @@ class BookingPortal(CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_booking_change(self, kind, booking_id, access_token=None, **kw):
-        return self._booking_post(
-            kind, booking_id, access_token, "change", lambda booking: self._booking_change_values(booking, kw)
-        )
+    def portal_booking_change(self, kind, booking_id, **kw):
+        return self._booking_post(kind, booking_id, "change", self._booking_change_values)
 
     @http.route(
         "/my/bookings/<string:kind>/<int:booking_id>/rebook",
@@ -277,14 +351,12 @@ class BookingPortal(CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_booking_rebook(self, kind, booking_id, access_token=None, **kw):
-        kw.pop("requested_product_id", None)
+    def portal_booking_rebook(self, kind, booking_id, **kw):
         return self._booking_post(
             kind,
             booking_id,
-            access_token,
             "rebook",
-            lambda booking: self._booking_change_values(booking, kw, require_start=True),
+            lambda visitor, form: self._booking_change_values(visitor, form, require_start=True),
         )
 
     @http.route(
@@ -294,88 +366,121 @@ class BookingPortal(CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_request_withdraw(self, request_id, access_token=None, **kw):
-        request_sudo = request.env["booking.change.request"].sudo()
-        if 0 < request_id <= MAX_ID:
-            request_sudo = request_sudo.browse(request_id).exists()
-        if not request_sudo:
-            return self._booking_refusal(404, request.env._("This request does not exist."))
+    def portal_request_withdraw(self, request_id, **kw):
+        if wrong := self._booking_only_post():
+            return wrong
         try:
-            booking, via = self._booking_check_access(
-                request_sudo.booking_kind, request_sudo._booking().id, access_token
-            )
-            if (
-                request_sudo.partner_id.commercial_partner_id
-                != self._booking_requester(booking, via).commercial_partner_id
-            ):
-                raise AccessError(request.env._("You can only withdraw your own requests."))
-        except (AccessError, MissingError):
-            return self._booking_refusal(403, request.env._("This request is not one of yours."))
+            visitor, req = self._booking_own_request(request_id, request.httprequest.form)
+        except NotFound:
+            return self._booking_not_found(request.env._("This request does not exist or is not yours."))
         try:
             with request.env.cr.savepoint():
-                request_sudo.action_withdraw()
-        except UserError as error:
-            return self._booking_error(booking, via, access_token, 409, error.args[0])
-        return self._booking_redirect(booking, via, access_token, "withdrawn")
+                req.action_withdraw()
+        except BookingRefusal as error:
+            return self._booking_error(visitor, error.status, error.args[0])
+        return self._booking_redirect(visitor, "withdrawn")
 
     # ------------------------------------------------------------------
-    # Helpers
+    # Who came
     # ------------------------------------------------------------------
 
-    def _booking_post(self, kind, booking_id, access_token, request_type, parse):
-        """Check access, parse, submit in a savepoint; 303 on success, the page with a 4xx otherwise."""
-        try:
-            booking, via = self._booking_check_access(kind, booking_id, access_token)
-        except MissingError:
-            return self._booking_refusal(404, request.env._("This booking does not exist."))
-        except AccessError:
-            return self._booking_refusal(403, request.env._("This booking is not one of yours."))
-        try:
-            values = parse(booking)
-            values.update(self._booking_origin())
-            method = {
-                "cancel": booking._booking_request_cancel,
-                "change": booking._booking_request_change,
-                "rebook": booking._booking_request_rebook,
-            }[request_type]
-            with request.env.cr.savepoint():
-                req = method(
-                    self._booking_requester(booking, via), values, "email" if via == "token" else "portal"
-                )
-        except BadInput as error:
-            return self._booking_error(booking, via, access_token, 400, str(error), request_type)
-        except AccessError as error:
-            return self._booking_error(booking, via, access_token, 403, error.args[0], request_type)
-        except ValidationError as error:
-            return self._booking_error(booking, via, access_token, 400, error.args[0], request_type)
-        except UserError as error:
-            return self._booking_error(booking, via, access_token, 409, error.args[0], request_type)
-        return self._booking_redirect(booking, via, access_token, f"{request_type}_{req.state}")
+    def _booking_visitor(self, kind, booking_id, params):
+        """Who is asking about this booking: the logged-in customer, else the link's recipient.
 
-    def _booking_check_access(self, kind, booking_id, access_token=None):
-        """(booking as superuser, 'user' or 'token'); raises MissingError or AccessError."""
-        model = BOOKING_MODELS.get(kind)
+        ``params`` are where the link's access_token, pid and hash come from: the query
+        string of a GET, the form body of a POST. Raises NotFound (404) when neither opens it.
+        """
+        model = booking_models(request.env).get(kind)
         if not model or not isinstance(booking_id, int) or not 0 < booking_id <= MAX_ID:
-            raise MissingError(request.env._("This booking does not exist."))
-        booking = request.env[model].browse(booking_id)
-        booking_sudo = booking.sudo().exists()
-        if not booking_sudo:
-            raise MissingError(request.env._("This booking does not exist."))
-        if (
-            not request.env.user._is_public()
-            and booking.has_access("read")
-            and booking_sudo._booking_may_ask(request.env.user.partner_id)
-        ):
-            return booking_sudo, "user"
-        if access_token and isinstance(access_token, str) and booking_sudo._booking_check_token(access_token):
-            return booking_sudo, "token"
-        raise AccessError(request.env._("This booking is not one of yours."))
+            raise NotFound()
+        booking = request.env[model].sudo().browse(booking_id).exists()
+        if not booking:
+            raise NotFound()
+        user = request.env.user
+        if not user._is_public() and booking._booking_may_ask(user.partner_id):
+            return Visitor(booking, user.partner_id, "user", self._booking_tz(user.partner_id, booking))
+        token = params.get("access_token")
+        if not booking._booking_check_token(token):
+            raise NotFound()
+        partner = booking._booking_link_partner(params.get("pid"), params.get("hash"))
+        link = {"access_token": token}
+        if partner:
+            link.update(pid=partner.id, hash=params.get("hash"))
+        else:
+            customers = booking._booking_customers()
+            # a link without its recipient's signature speaks for the only customer, or for nobody
+            partner = customers if len(customers) == 1 else customers.browse()
+        return Visitor(booking, partner, "token", self._booking_tz(partner, booking), link)
 
-    def _booking_requester(self, booking, via):
-        """Who asks: the logged-in customer, or the booking's customer for a token holder."""
-        if via == "user":
-            return request.env.user.partner_id
-        return booking._booking_customers()[:1]
+    def _booking_own_request(self, request_id, params):
+        """(visitor, request as superuser) for a request of the visitor's own; NotFound otherwise."""
+        if not isinstance(request_id, int) or not 0 < request_id <= MAX_ID:
+            raise NotFound()
+        req = request.env["booking.change.request"].sudo().browse(request_id).exists()
+        if not req:
+            raise NotFound()
+        booking = req._booking()
+        visitor = self._booking_visitor(booking._booking_kind(), booking.id, params)
+        if (
+            not visitor.partner
+            or req.partner_id.commercial_partner_id != visitor.partner.commercial_partner_id
+        ):
+            raise NotFound()
+        return visitor, req
+
+    def _booking_tz(self, partner, booking=None):
+        """The time zone a visitor's times are read in: theirs, else the booking's, else the company's."""
+        tz = partner.sudo().tz if partner else False
+        if not tz and booking:
+            tz = booking._booking_tz()
+        if not tz:
+            company = request.env.company.sudo()
+            tz = company.partner_id.tz or company.resource_calendar_id.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    # ------------------------------------------------------------------
+    # POST helpers
+    # ------------------------------------------------------------------
+
+    def _booking_only_post(self):
+        """Odoo routes OPTIONS to POST handlers (without CSRF check): anything but POST is refused."""
+        if request.httprequest.method != "POST":
+            return request.make_response(
+                request.env._("Method not allowed: this address takes a POST."),
+                headers=[("Allow", "POST"), ("Content-Type", "text/plain; charset=utf-8")],
+                status=405,
+            )
+        return None
+
+    def _booking_post(self, kind, booking_id, request_type, parse):
+        """Check who came, parse, submit in a savepoint: 303 on success, the page with a 4xx otherwise."""
+        if wrong := self._booking_only_post():
+            return wrong
+        form = request.httprequest.form
+        try:
+            visitor = self._booking_visitor(kind, booking_id, form)
+        except NotFound:
+            return self._booking_not_found()
+        if not visitor.partner:
+            return self._booking_error(
+                visitor,
+                403,
+                request.env._(
+                    "This link is shared by several people and does not say who you are: "
+                    "please use the link of your own email, or log in."
+                ),
+                request_type,
+            )
+        try:
+            values = parse(visitor, form)
+            values.update(self._booking_origin())
+            with request.env.cr.savepoint():
+                req = visitor.booking._booking_request(request_type, visitor.partner, values, visitor.channel)
+        except (BadInput, ValidationError) as error:
+            return self._booking_error(visitor, 400, error.args[0], request_type, form)
+        except BookingRefusal as error:
+            return self._booking_error(visitor, error.status, error.args[0], request_type, form)
+        return self._booking_redirect(visitor, f"{request_type}_{req.state}")
 
     def _booking_origin(self):
         http_request = request.httprequest
@@ -384,33 +489,14 @@ class BookingPortal(CustomerPortal):
             "requester_user_agent": (http_request.user_agent.string or "")[:512],
         }
 
-    def _booking_tz(self, partner):
-        tz = partner.tz or request.env.user.tz or request.env.company.partner_id.tz or "UTC"
-        return tz if tz in pytz.all_timezones_set else "UTC"
+    def _booking_redirect(self, visitor, message):
+        booking = visitor.booking
+        query = url_encode({"message": message, **visitor.link})
+        return request.redirect(f"/my/bookings/{booking._booking_kind()}/{booking.id}?{query}", code=303)
 
-    def _booking_formatters(self, partner):
-        tz = self._booking_tz(partner)
-        env = request.env
-
-        def fmt(value):
-            return env["booking.request.mixin"]._booking_format_datetime(value, tz=tz)
-
-        def fmt_range(start, stop):
-            if not stop or not start:
-                return fmt(start)
-            zone = pytz.timezone(tz)
-            local_start, local_stop = (pytz.utc.localize(d).astimezone(zone) for d in (start, stop))
-            if local_start.date() != local_stop.date():
-                return f"{fmt(start)} – {fmt(stop)}"
-            end = format_time(env, local_stop.time(), time_format="short")
-            return f"{fmt(start)} – {end}"
-
-        def local_input(value):
-            if not value:
-                return ""
-            return pytz.utc.localize(value).astimezone(pytz.timezone(tz)).strftime(DATETIME_INPUT)
-
-        return {"fmt": fmt, "fmt_range": fmt_range, "local_input": local_input, "tz_name": tz}
+    # ------------------------------------------------------------------
+    # Input
+    # ------------------------------------------------------------------
 
     @staticmethod
     def _to_id(value):
@@ -421,6 +507,13 @@ class BookingPortal(CustomerPortal):
         if not 0 < number <= MAX_ID:
             raise BadInput(request.env._("Invalid reference."))
         return number
+
+    @staticmethod
+    def _to_page(value):
+        try:
+            return min(max(int(value), 1), 10**6)
+        except (TypeError, ValueError):
+            return 1
 
     def _text(self, value, label):
         if value is None:
@@ -435,30 +528,69 @@ class BookingPortal(CustomerPortal):
             )
         return value.replace("\x00", "").strip()
 
-    def _booking_cancel_values(self, reason_id, reason):
-        values = {"reason": self._text(reason, request.env._("The reason"))}
-        if reason_id not in (None, "", "0"):
-            values["reason_id"] = self._to_id(reason_id)
+    def _booking_cancel_values(self, form):
+        values = {"reason": self._text(form.get("reason"), request.env._("The reason"))}
+        if form.get("reason_id") not in (None, "", "0"):
+            values["reason_id"] = self._to_id(form["reason_id"])
         return values
 
-    def _booking_change_values(self, booking, form, require_start=False):
+    def _booking_change_values(self, visitor, form, require_start=False):
+        """The change form: an exact time (or a time block on a date), a duration, a service, notes."""
         values = {"requested_note": self._text(form.get("requested_note"), request.env._("The note"))}
-        start = self._parse_local_datetime(booking, form.get("requested_start"))
-        if start:
+        start = self._parse_local_datetime(form.get("requested_start"), visitor.tz)
+        block = self._booking_time_block(visitor, form) if not start else None
+        if block:
+            values["requested_time_block_id"] = block[0].id
+            start, stop = block[1:]
+            values.update(requested_start=start, requested_stop=stop)
+        elif start:
             duration = self._parse_duration(form.get("requested_duration"))
             values["requested_start"] = start
             if duration:
                 values["requested_stop"] = start + timedelta(hours=duration)
         elif require_start:
             raise BadInput(request.env._("Please choose the new date and time."))
-        elif form.get("requested_duration"):
+        elif (self._parse_duration(form.get("requested_duration")) or 0) not in (
+            0,
+            self._booking_hours(visitor.booking),
+        ):
             raise BadInput(request.env._("Please choose the new start with the new duration."))
         if form.get("requested_product_id") not in (None, "", "0"):
             values["requested_product_id"] = self._to_id(form["requested_product_id"])
         return values
 
-    def _parse_local_datetime(self, booking, value):
-        """'YYYY-MM-DDTHH:MM' in the customer's time zone -> naive UTC."""
+    def _booking_time_block(self, visitor, form):
+        """(block, start, stop) for 'a time block on a date', None when the form asks for none."""
+        raw_block, raw_date = form.get("time_block_id"), form.get("requested_date")
+        if raw_block in (None, "", "0") and raw_date in (None, ""):
+            return None
+        block = request.env["booking.time.block"].sudo().browse(self._to_id(raw_block)).exists()
+        company = visitor.booking._booking_company()
+        if not block or not block.active or block.company_id != company:
+            raise BadInput(request.env._("Please pick one of the time blocks offered."))
+        day = self._parse_date(raw_date)
+        if not day:
+            raise BadInput(request.env._("Please choose the date of the time block."))
+        tz = pytz.timezone(visitor.booking._booking_tz())
+        start = self._localize(tz, datetime.combine(day, time()) + timedelta(hours=block.hour_from))
+        stop = self._localize(tz, datetime.combine(day, time()) + timedelta(hours=block.hour_to))
+        return block, start, stop
+
+    def _parse_date(self, value):
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or len(value) > 32:
+            raise BadInput(request.env._("Please enter the date as YYYY-MM-DD."))
+        try:
+            day = datetime.strptime(value.strip()[:10], DATE_INPUT).date()
+        except ValueError:
+            raise BadInput(request.env._("Please enter the date as YYYY-MM-DD.")) from None
+        if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+            raise BadInput(request.env._("Please enter a date between 2000 and 2100."))
+        return day
+
+    def _parse_local_datetime(self, value, tz_name):
+        """'YYYY-MM-DDTHH:MM' in the visitor's time zone -> naive UTC."""
         if value in (None, ""):
             return None
         if not isinstance(value, str) or len(value) > 32:
@@ -469,7 +601,9 @@ class BookingPortal(CustomerPortal):
             raise BadInput(request.env._("Please enter the date and time as YYYY-MM-DD HH:MM.")) from None
         if not 2000 <= local.year <= 2100:
             raise BadInput(request.env._("Please enter a date between 2000 and 2100."))
-        tz = pytz.timezone(self._booking_tz(self._booking_requester(booking, "user")))
+        return self._localize(pytz.timezone(tz_name), local)
+
+    def _localize(self, tz, local):
         try:
             aware = tz.localize(local, is_dst=None)
         except pytz.NonExistentTimeError:
@@ -487,79 +621,103 @@ class BookingPortal(CustomerPortal):
             hours = float(value)
         except (TypeError, ValueError):
             raise BadInput(request.env._("The duration must be a number of hours.")) from None
-        if not 0 < hours <= MAX_DURATION_HOURS:  # also refuses nan and inf
-            raise BadInput(request.env._("The duration must be between 0 and %s hours.", MAX_DURATION_HOURS))
+        if not policy.duration_ok(hours):
+            raise BadInput(request.env._("A booking lasts from 15 minutes to 14 days (336 hours)."))
         return hours
 
-    def _booking_redirect(self, booking, via, access_token, message):
-        url = f"/my/bookings/{booking._booking_kind()}/{booking.id}?message={message}"
-        if via == "token":
-            url += f"&access_token={access_token}"
-        return request.redirect(url, code=303)
+    @staticmethod
+    def _booking_hours(booking):
+        return round(booking._booking_duration().total_seconds() / 3600.0, 2)
 
-    def _booking_refusal(self, status, message):
+    # ------------------------------------------------------------------
+    # Rendering
+    # ------------------------------------------------------------------
+
+    def _booking_json(self, payload, status=200):
+        return request.make_response(
+            json.dumps(payload),
+            headers=[("Content-Type", "application/json"), ("Cache-Control", "no-store")],
+            status=status,
+        )
+
+    def _booking_not_found(self, message=None):
         values = self._prepare_portal_layout_values()
-        values.update({"page_name": "bookings", "refusal": message})
-        return request.render("booking_change_request.portal_booking_refusal", values, status=status)
+        values.update(
+            {
+                "page_name": "bookings",
+                "refusal": message
+                or request.env._(
+                    "We could not find this booking: the link may be incomplete or outdated, "
+                    "or the booking is not one of yours."
+                ),
+            }
+        )
+        return request.render("booking_change_request.portal_booking_refusal", values, status=404)
 
-    def _booking_error(self, booking, via, access_token, status, message, action=None):
-        values = self._prepare_booking_values(booking, via, access_token, action=action)
+    def _booking_error(self, visitor, status, message, action=None, form=None):
+        values = self._prepare_booking_values(visitor, action=action, form=form)
         values["error"] = message
         return request.render("booking_change_request.portal_booking_page", values, status=status)
 
-    def _prepare_booking_values(self, booking, via, access_token, action=None):
+    def _booking_formatters(self, tz):
+        env = request.env
+
+        def fmt(value):
+            return env[MIXIN]._booking_format_datetime(value, tz=tz)
+
+        def fmt_range(start, stop):
+            if not stop or not start:
+                return fmt(start)
+            zone = pytz.timezone(tz)
+            local_start, local_stop = (pytz.utc.localize(d).astimezone(zone) for d in (start, stop))
+            if local_start.date() != local_stop.date():
+                return f"{fmt(start)} – {fmt(stop)}"
+            return f"{fmt(start)} – {format_time(env, local_stop.time(), time_format='short')}"
+
+        def local_input(value):
+            if not value:
+                return ""
+            return pytz.utc.localize(value).astimezone(pytz.timezone(tz)).strftime(DATETIME_INPUT)
+
+        today = datetime.now(pytz.timezone(tz)).strftime(DATETIME_INPUT)
+        return {
+            "fmt": fmt,
+            "fmt_range": fmt_range,
+            "local_input": local_input,
+            "tz_name": tz,
+            "now_input": today,
+        }
+
+    def _prepare_booking_values(self, visitor, action=None, form=None):
         """What the booking page shows; reads only (a GET changes nothing)."""
-        requester = self._booking_requester(booking, via)
-        company = booking._booking_company()
-        cancel_quote = booking._booking_quote("cancel")
-        change_quote = booking._booking_quote("change")
+        booking = visitor.booking
+        decisions = booking._booking_decisions()
+        pending = booking.booking_pending_request_id
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "booking",
                 "booking": booking,
                 "kind": booking._booking_kind(),
-                "via": via,
-                "access_token": access_token if via == "token" else None,
-                "token_query": f"?access_token={access_token}" if via == "token" else "",
-                "requester": requester,
-                "company": company,
+                "visitor": visitor,
+                "via": visitor.via,
+                "link": visitor.link,
+                "link_query": f"?{visitor.query}" if visitor.link else "",
+                "company": booking._booking_company().sudo(),
                 "action": action if action in ("cancel", "change", "rebook") else None,
-                "cancel_quote": cancel_quote,
-                "change_quote": change_quote,
-                "can_cancel": company.booking_portal_cancel and cancel_quote["window"] != "closed",
-                "can_change": company.booking_portal_change and change_quote["window"] != "closed",
-                "can_rebook": company.booking_portal_change and booking._booking_is_cancelled(),
-                "closed_message": booking._booking_closed_message("cancel"),
+                "decisions": decisions,
+                "can_cancel": not decisions["cancel"].closed and not pending,
+                "can_change": not decisions["change"].closed and not pending,
+                "can_rebook": not decisions["rebook"].closed and not pending,
                 "requests": booking.booking_request_ids.sorted("id", reverse=True),
-                "pending": booking.booking_pending_request_id,
+                "pending": pending,
+                "proposals": pending.proposal_ids,
                 "reasons": request.env["booking.cancel.reason"].sudo().search([]),
-                "services": request.env["product.product"]
-                .sudo()
-                .search(
-                    [
-                        ("sale_ok", "=", True),
-                        ("type", "=", "service"),
-                        ("company_id", "in", (False, company.id)),
-                        (
-                            "id",
-                            "!=",
-                            company.booking_fee_product_id.id
-                            or request.env.ref("booking_change_request.product_booking_fee").id,
-                        ),
-                    ],
-                    limit=50,
-                ),
-                "duration_hours": round(
-                    (
-                        (booking._booking_stop() or booking._booking_start()) - booking._booking_start()
-                    ).total_seconds()
-                    / 3600.0,
-                    2,
-                )
-                if booking._booking_start()
-                else 1.0,
-                **self._booking_formatters(requester),
+                "services": booking._booking_services() - booking._booking_product(),
+                "time_blocks": booking._booking_company().sudo().booking_time_block_ids,
+                "duration_hours": self._booking_hours(booking),
+                "form": form or {},
+                **self._booking_formatters(visitor.tz),
             }
         )
         return values

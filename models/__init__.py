@@ -1,8 +1,11 @@
 from . import (
+    account_move,
     booking_cancel_reason,
     booking_cancellation_fee_rule,
+    booking_change_proposal,
     booking_change_request,
     booking_request_mixin,
+    booking_time_block,
     calendar_attendee,
     calendar_event,
     mail_mail,

@@ -5,8 +5,45 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
+from ..tools.refusal import BookingRefusal
+from .booking_request_mixin import REVIEWER_GROUP
+
 REVIEW_ACTIVITY = "booking_change_request.mail_activity_type_booking_review"
-REVIEWER_GROUP = "booking_change_request.group_booking_reviewer"
+REVIEWERS = "booking_change_request.group_booking_reviewer"
+# Written by the engine's methods only (as superuser), never by a person through the ORM.
+ENGINE_FIELDS = {
+    "name",
+    "request_type",
+    "state",
+    "event_id",
+    "order_id",
+    "partner_id",
+    "channel",
+    "window",
+    "reason_id",
+    "reason",
+    "requested_start",
+    "requested_stop",
+    "requested_product_id",
+    "requested_time_block_id",
+    "requested_note",
+    "previous_start",
+    "previous_stop",
+    "previous_product_id",
+    "auto_approved",
+    "decided_by_id",
+    "decided_on",
+    "notice_hours",
+    "fee_amount",
+    "currency_id",
+    "fee_invoice_id",
+    "refund_amount",
+    "refund_move_id",
+    "requester_ip",
+    "requester_user_agent",
+    "company_id",
+    "proposal_ids",
+}
 
 
 class BookingChangeRequest(models.Model):
@@ -22,7 +59,6 @@ class BookingChangeRequest(models.Model):
         string="Type",
         required=True,
         readonly=True,
-        tracking=True,
     )
     state = fields.Selection(
         [
@@ -31,6 +67,7 @@ class BookingChangeRequest(models.Model):
             ("denied", "Denied"),
             ("withdrawn", "Withdrawn"),
             ("expired", "Expired"),
+            ("undone", "Undone"),
         ],
         required=True,
         default="pending",
@@ -38,8 +75,10 @@ class BookingChangeRequest(models.Model):
         tracking=True,
         index=True,
     )
-    event_id = fields.Many2one("calendar.event", string="Visit", readonly=True, index="btree_not_null")
-    order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null")
+    event_id = fields.Many2one(
+        "calendar.event", string="Visit", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null", ondelete="restrict")
     booking_kind = fields.Selection(
         [("visit", "Visit"), ("order", "Order")], compute="_compute_booking_kind", store=True
     )
@@ -47,11 +86,12 @@ class BookingChangeRequest(models.Model):
     booking_portal_url = fields.Char(
         string="Customer link",
         compute="_compute_booking_portal_url",
-        help="The booking's page, with its token.",
+        groups=REVIEWERS,
+        help="The booking's page with its token, as in the customer's emails.",
     )
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
     user_id = fields.Many2one(
-        "res.users", string="Responsible", readonly=True, help="Who reviews the request.", tracking=True
+        "res.users", string="Responsible", help="Who reviews the request.", tracking=True
     )
     channel = fields.Selection(
         [("portal", "Portal"), ("email", "Email link"), ("backend", "Backend")],
@@ -68,14 +108,18 @@ class BookingChangeRequest(models.Model):
     requested_start = fields.Datetime(string="New start", readonly=True)
     requested_stop = fields.Datetime(string="New end", readonly=True)
     requested_product_id = fields.Many2one("product.product", string="New service", readonly=True)
+    requested_time_block_id = fields.Many2one("booking.time.block", string="Time block", readonly=True)
     requested_note = fields.Text(string="Notes", readonly=True)
+    proposal_ids = fields.One2many(
+        "booking.change.proposal", "request_id", string="Proposed times", readonly=True
+    )
     previous_start = fields.Datetime(string="Booked start", readonly=True)
     previous_stop = fields.Datetime(string="Booked end", readonly=True)
     previous_product_id = fields.Many2one("product.product", string="Booked service", readonly=True)
     auto_approved = fields.Boolean(readonly=True)
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True)
     decided_on = fields.Datetime(readonly=True)
-    decision_note = fields.Text(readonly=True)
+    decision_note = fields.Text()
     notice_hours = fields.Float(
         string="Notice (hours)",
         readonly=True,
@@ -83,11 +127,26 @@ class BookingChangeRequest(models.Model):
         aggregator="avg",
         help="Hours from submission to the booking's start.",
     )
-    fee_amount = fields.Monetary(string="Fee", currency_field="currency_id")
+    fee_amount = fields.Monetary(string="Fee", currency_field="currency_id", readonly=True, groups=REVIEWERS)
+    fee_total = fields.Monetary(
+        string="Fee invoiced",
+        currency_field="currency_id",
+        compute="_compute_fee_total",
+        groups=REVIEWERS,
+        help="The fee as invoiced, taxes included.",
+    )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    fee_invoice_id = fields.Many2one("account.move", string="Fee invoice", readonly=True, copy=False)
-    requester_ip = fields.Char(string="IP address", readonly=True)
-    requester_user_agent = fields.Char(string="User agent", readonly=True)
+    fee_invoice_id = fields.Many2one(
+        "account.move", string="Fee invoice", readonly=True, copy=False, groups=REVIEWERS
+    )
+    refund_amount = fields.Monetary(
+        string="Refund", currency_field="currency_id", readonly=True, groups=REVIEWERS
+    )
+    refund_move_id = fields.Many2one(
+        "account.move", string="Credit note", readonly=True, copy=False, groups=REVIEWERS
+    )
+    requester_ip = fields.Char(string="IP address", readonly=True, groups=REVIEWERS)
+    requester_user_agent = fields.Char(string="User agent", readonly=True, groups=REVIEWERS)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     conflict_event_ids = fields.Many2many(
         "calendar.event", string="Conflicting visits", compute="_compute_conflicts"
@@ -127,7 +186,7 @@ class BookingChangeRequest(models.Model):
     @api.depends("event_id", "order_id")
     def _compute_booking_kind(self):
         for request in self:
-            request.booking_kind = "visit" if request.event_id else "order" if request.order_id else False
+            request.booking_kind = request.sudo()._booking()._booking_kind() if request._booking() else False
 
     @api.depends("event_id.name", "order_id.name")
     def _compute_booking_name(self):
@@ -137,7 +196,21 @@ class BookingChangeRequest(models.Model):
     def _compute_booking_portal_url(self):
         for request in self:
             booking = request.sudo()._booking()
-            request.booking_portal_url = booking.get_base_url() + booking._booking_portal_url()
+            stored = booking[booking._booking_token_field()]
+            url = (
+                booking._booking_portal_url(partner=request.partner_id)
+                if stored
+                else booking._booking_portal_url()
+            )
+            request.booking_portal_url = booking.get_base_url() + url
+
+    @api.depends("fee_amount", "fee_invoice_id.amount_total")
+    def _compute_fee_total(self):
+        for request in self.sudo():
+            booking = request._booking()
+            request.fee_total = request.fee_invoice_id.amount_total or (
+                booking._booking_fee_total(request.fee_amount, request.partner_id) if booking else 0.0
+            )
 
     @api.depends("requested_start", "requested_stop", "state")
     def _compute_conflicts(self):
@@ -155,27 +228,58 @@ class BookingChangeRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._("Booking requests are made by customers or by the booking's actions.")
+            )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("booking.change.request") or "/"
-        return super().create(vals_list)
+                vals["name"] = self.env["ir.sequence"].next_by_code("booking.change.request") or "/"
+        return super(BookingChangeRequest, self.with_context(mail_create_nosubscribe=True)).create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and set(vals) & ENGINE_FIELDS:
+            raise AccessError(
+                self.env._("A request's state, customer, booking and money change only through its actions.")
+            )
+        return super().write(vals)
+
+    def copy(self, default=None):
+        if self:
+            raise UserError(self.env._("A booking request cannot be duplicated: the customer makes a new one."))
+        return super().copy(default)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("Booking requests are the history of their booking: they cannot be deleted.")
+        )
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        # The customer's emails are theirs alone: reviewers hear of a request by its activity.
+        return []
 
     # ------------------------------------------------------------------
     # Decisions
     # ------------------------------------------------------------------
 
     def action_approve(self):
-        """Approve and apply the requests (reviewers only)."""
+        """Approve and apply the requests (reviewers of their company only)."""
         self._check_reviewer()
         self._lock_pending()
-        self._approve()
+        self._check_still_possible()
+        self._approve(decided_by=self.env.user)
         return True
 
-    def action_deny(self, note=None):
-        """Deny the requests, telling the customer ``note`` (reviewers only)."""
+    def action_deny(self, note=None, message=None):
+        """Deny the requests, telling the customer ``note`` (reviewers only).
+
+        ``message``: a {request id: (subject, body)} the reviewer wrote instead of the template.
+        """
         self._check_reviewer()
         self._lock_pending()
-        self.write(
+        requests = self.sudo()
+        requests.write(
             {
                 "state": "denied",
                 "decided_by_id": self.env.uid,
@@ -183,24 +287,28 @@ class BookingChangeRequest(models.Model):
                 "decision_note": note,
             }
         )
-        self._close_review(self.env._("Denied"))
-        for request in self:
-            request._notify_customer("booking_change_request.mail_template_request_denied")
-            request._booking()._booking_log(request, request._log_text(), alert_workers=False)
+        requests._end_review(self.env._("Denied"))
+        for request in requests:
+            custom = (message or {}).get(request.id)
+            request._notify_customer("booking_change_request.mail_template_request_denied", custom)
+            request._booking()._booking_log(request._history_line())
         return True
 
     def action_withdraw(self):
-        """The customer takes their pending request back."""
-        for request in self:
-            own = request.partner_id == self.env.user.partner_id
-            if not (own or self.env.user._is_internal() or self.env.su):
+        """The customer takes their pending request back (or a reviewer, on their behalf)."""
+        if not self.env.su and not self.env.user.has_group(REVIEWER_GROUP):
+            user = self.env.user
+            if not user.share or any(r.partner_id != user.partner_id for r in self):
                 raise AccessError(self.env._("You can only withdraw your own requests."))
+        elif not self.env.su:
+            self._check_reviewer()
         self._lock_pending()
-        self.sudo().write({"state": "withdrawn", "decided_on": fields.Datetime.now()})
-        self.sudo()._close_review(self.env._("Withdrawn by the customer"))
-        for request in self.sudo():
-            request._booking()._booking_log(request, request._log_text(), alert_workers=False)
-        self.sudo().env.flush_all()  # as superuser: see _booking_request
+        requests = self.sudo()
+        requests.write({"state": "withdrawn", "decided_on": fields.Datetime.now()})
+        requests._end_review(self.env._("Withdrawn by the customer"))
+        for request in requests:
+            request._booking()._booking_log(request._history_line())
+        requests.env.flush_all()  # as superuser: see _booking_request
         return True
 
     def action_open_deny_wizard(self):
@@ -224,7 +332,11 @@ class BookingChangeRequest(models.Model):
         }
 
     def _check_reviewer(self):
-        if not (self.env.su or self.env.user.has_group(REVIEWER_GROUP)):
+        if self.env.su:
+            return
+        if not self.env.user.has_group(REVIEWER_GROUP) or not set(self.company_id) <= set(
+            self.env.user.company_ids
+        ):
             raise AccessError(self.env._("Only booking request reviewers can approve or deny requests."))
 
     def _lock_pending(self):
@@ -237,52 +349,69 @@ class BookingChangeRequest(models.Model):
         self.invalidate_recordset(["state"])
         decided = self.filtered(lambda r: r.state != "pending")
         if decided:
-            raise UserError(
+            raise BookingRefusal(
                 self.env._(
                     "%(names)s was already decided (%(state)s).",
                     names=", ".join(decided.mapped("name")),
-                    state=decided[0]._fields["state"].convert_to_export(decided[0].state, decided[0]),
+                    state=decided[0]._state_label(),
                 )
             )
 
-    def _approve(self, auto=False):
-        """Apply the requests to their bookings, then tell everyone."""
-        now = fields.Datetime.now()
-        for request in self:
-            booking = request._booking().sudo()
-            apply = {
-                "cancel": booking._booking_apply_cancel,
-                "change": booking._booking_apply_change,
-                "rebook": booking._booking_apply_rebook,
-            }[request.request_type]
-            apply(request)
-        self.sudo().write(
-            {
-                "state": "approved",
-                "auto_approved": auto,
-                "decided_by_id": False if auto else self.env.uid,
-                "decided_on": now,
-            }
-        )
-        self.sudo()._close_review(self.env._("Approved"))
+    def _check_still_possible(self):
+        """A decision on a booking that is no longer open (or no longer cancelled) is refused."""
         for request in self.sudo():
-            if request.request_type == "cancel" and request.fee_amount:
-                request._create_fee_invoice()
-            request._notify_decision()
+            booking = request._booking()
+            if request.request_type == "rebook":
+                possible = booking._booking_is_cancelled()
+            else:
+                possible = booking._booking_is_open()
+            if not possible:
+                raise BookingRefusal(
+                    self.env._(
+                        "%(name)s cannot be approved: %(booking)s is no longer open to it.",
+                        name=request.name,
+                        booking=booking.display_name,
+                    )
+                )
 
-    def _close_superseded(self, note):
-        """Close a pending request made moot by staff (no email: staff's own message says it)."""
-        self.sudo().write({"state": "denied", "decided_on": fields.Datetime.now(), "decision_note": note})
-        self.sudo()._close_review(note)
+    def _approve(self, auto=False, apply=True, decided_by=None, customer_message=None):
+        """Apply the requests to their bookings, then tell everyone.
+
+        ``customer_message``: None for the standard email, False for none, or the
+        (subject, body) a staff member wrote.
+        """
+        now = fields.Datetime.now()
+        for request in self.sudo():
+            booking = request._booking().with_context(booking_applying=request)
+            if apply:
+                getattr(booking, f"_booking_apply_{request.request_type}")(request)
+            request.write(
+                {
+                    "state": "approved",
+                    "auto_approved": auto,
+                    "decided_by_id": decided_by.id if decided_by else False,
+                    "decided_on": now,
+                }
+            )
+            request.proposal_ids.unlink()
+            request._end_review(self.env._("Approved"))
+            if request.request_type == "cancel":
+                request._cancel_money()
+            request._notify_decision(customer_message)
+
+    def _expire(self, note):
+        """End pending requests made moot (the booking started, or staff acted on it)."""
+        requests = self.sudo().filtered(lambda r: r.state == "pending")
+        requests.write({"state": "expired", "decided_on": fields.Datetime.now(), "decision_note": note})
+        requests.proposal_ids.unlink()
+        requests._end_review(note)
+        for request in requests:
+            request.message_post(body=note, message_type="notification", subtype_xmlid="mail.mt_note")
 
     def _start_review(self):
         """A pending request: a review activity for the booking's responsible, an email to the customer."""
         for request in self.sudo():
-            reviewer = (
-                request.user_id
-                or request.company_id.partner_id.user_ids[:1]
-                or self.env.ref("base.user_admin")
-            )
+            reviewer = request.user_id or self.env.ref("base.user_admin")
             request.activity_schedule(
                 REVIEW_ACTIVITY,
                 user_id=reviewer.id,
@@ -291,9 +420,9 @@ class BookingChangeRequest(models.Model):
                 ),
             )
             request._notify_customer("booking_change_request.mail_template_request_received")
-            request._booking()._booking_log(request, request._log_text(), alert_workers=False)
+            request._booking()._booking_log(request._history_line())
 
-    def _close_review(self, feedback):
+    def _end_review(self, feedback):
         self.activity_feedback([REVIEW_ACTIVITY], feedback=feedback)
 
     @api.model
@@ -307,105 +436,28 @@ class BookingChangeRequest(models.Model):
             ("order_id.commitment_date", "<=", now),
         ]
         requests = self.search(domain, limit=batch_size)
-        requests.write({"state": "expired", "decided_on": now})
-        requests._close_review(self.env._("Expired: the booking started"))
-        for request in requests:
-            request.message_post(body=self.env._("Expired: the booking started before a decision."))
+        requests._expire(self.env._("Expired: the booking started before a decision."))
         remaining = self.search_count(domain) if len(requests) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)
         return requests
 
     # ------------------------------------------------------------------
-    # Helpers
+    # Money
     # ------------------------------------------------------------------
 
-    def format_customer_datetime(self, value):
-        """A date and time as the customer reads it (for the email templates)."""
-        self.ensure_one()
-        return self.env["booking.request.mixin"]._booking_format_datetime(value, partner=self.partner_id)
-
-    def _booking(self):
-        self.ensure_one()
-        return self.event_id or self.order_id
-
-    def _type_label(self):
-        labels = {
-            "cancel": self.env._("Cancellation"),
-            "change": self.env._("Change"),
-            "rebook": self.env._("Book again"),
-        }
-        return labels.get(self.request_type, "")
-
-    def _log_text(self):
-        """One line for the booking's chatter and the workers' inbox."""
-        booking = self._booking()
-        values = {
-            "name": self.name,
-            "type": self._type_label(),
-            "state": self._fields["state"].convert_to_export(self.state, self),
-            "customer": self.partner_id.name,
-        }
-        text = self.env._("%(name)s: %(type)s requested by %(customer)s, %(state)s.", **values)
-        if self.state == "approved" and self.request_type == "cancel":
-            text = self.env._(
-                "Cancelled (%(name)s, requested by %(customer)s). It was booked for %(when)s.",
-                when=booking._booking_format_datetime(self.previous_start),
-                **values,
-            )
-        elif self.state == "approved" and self.requested_start:
-            text = self.env._(
-                "Moved (%(name)s): from %(old)s to %(new)s.",
-                old=booking._booking_format_datetime(self.previous_start),
-                new=booking._booking_format_datetime(self.requested_start),
-                **values,
-            )
-        return Markup("<p>%s</p>") % text
-
-    def _notify_decision(self):
-        booking = self._booking()
-        staff_cancel = self.env.context.get("booking_staff_cancel")
-        if not staff_cancel or self.env.context.get("booking_notify_customer", True):
-            template = (
-                "booking_change_request.mail_template_booking_cancelled_by_staff"
-                if staff_cancel
-                else "booking_change_request.mail_template_request_approved"
-            )
-            self._notify_customer(template)
-        moved = self.request_type in ("change", "rebook") and self.requested_start
-        booking._booking_log(
-            self, self._log_text(), alert_workers=self.request_type == "cancel" or bool(moved)
-        )
-
-    def _notify_customer(self, template_xmlid):
-        """Email the customer from an editable template (kept in the request's chatter)."""
-        if not self.partner_id.email:
-            return
-        template = self.env.ref(template_xmlid)
-        # rendered once, in the customer's language (the composer would render it twice)
-        values = template._generate_template(self.ids, ("subject", "body_html", "email_from"))[self.id]
-        # Odoo never notifies the current user: a customer asking from the portal is one.
-        customer_is_user = self.partner_id == self.env.user.partner_id
-        self.with_context(mail_notify_author=customer_is_user).message_post(
-            body=values["body_html"],
-            subject=values["subject"],
-            email_from=values["email_from"] or None,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.partner_id.ids,
-            # from the business: were the customer the author, Odoo would not notify them
-            author_id=(self.user_id.partner_id or self.company_id.partner_id).id,
-            email_layout_xmlid="mail.mail_notification_light",
-            # queued: a slow or broken mail server never delays or loses a request
-            force_send=False,
-        )
+    def _cancel_money(self):
+        """The fee invoice of an approved cancellation, emailed to the customer."""
+        if self.fee_amount:
+            invoice = self._create_fee_invoice()
+            invoice._booking_send_to_customer()
 
     def _create_fee_invoice(self):
         """The late-cancellation fee invoice, posted when the company says so."""
         self.ensure_one()
         company = self.company_id
-        product = company.booking_fee_product_id or self.env.ref("booking_change_request.product_booking_fee")
         booking = self._booking()
-        partner = booking.partner_invoice_id if self.order_id else self.partner_id
+        product = booking._booking_fee_product()
+        partner = booking._booking_invoice_partner() if self.channel == "backend" else self.partner_id
         invoice = (
             self.env["account.move"]
             .with_company(company)
@@ -423,6 +475,7 @@ class BookingChangeRequest(models.Model):
                                 "product_id": product.id,
                                 "quantity": 1,
                                 "price_unit": self.fee_amount,
+                                "tax_ids": [Command.set(booking._booking_fee_taxes(partner).ids)],
                                 "name": self.env._("Late cancellation fee: %s", booking.display_name),
                             }
                         )
@@ -434,3 +487,179 @@ class BookingChangeRequest(models.Model):
             invoice.action_post()
         self.fee_invoice_id = invoice
         return invoice
+
+    # ------------------------------------------------------------------
+    # Notifications
+    # ------------------------------------------------------------------
+
+    def customer_portal_url(self):
+        """The booking's page with the customer's token and signature (their emails only)."""
+        self.ensure_one()
+        if not (self.env.su or self.env.user.has_group(REVIEWER_GROUP)):
+            raise AccessError(self.env._("Links carrying a customer's token are for reviewers only."))
+        booking = self.sudo()._booking()
+        return booking.get_base_url() + booking._booking_portal_url(partner=self.partner_id)
+
+    def format_customer_datetime(self, value):
+        """A date and time as the customer reads it (for the email templates)."""
+        self.ensure_one()
+        booking = self.sudo()._booking()
+        return booking._booking_format_datetime(value, tz=self.partner_id.tz or booking._booking_tz())
+
+    def _notify_decision(self, customer_message=None):
+        booking = self._booking()
+        if customer_message is not False:
+            staff = self.channel == "backend"
+            if self.request_type == "cancel" and staff:
+                template = "booking_change_request.mail_template_booking_cancelled_by_staff"
+            elif staff:
+                template = "booking_change_request.mail_template_booking_changed_by_staff"
+            else:
+                template = "booking_change_request.mail_template_request_approved"
+            self._notify_customer(template, customer_message)
+        booking._booking_log(self._history_line())
+        booking._booking_tell_workers(self._worker_message())
+
+    def _notify_customer(self, template_xmlid, custom=None):
+        """Email the customer from an editable template, or the text staff wrote (kept in the chatter).
+
+        The button to their booking's page, with their own token, is added here, so no
+        template and no staff member handles it.
+        """
+        request = self.sudo()
+        partner = request.partner_id
+        if not partner.email or partner == request.company_id.partner_id:
+            return
+        template = self.env.ref(template_xmlid).sudo()
+        if custom:
+            subject, body = custom
+        else:
+            # rendered once, in the customer's language (the composer would render it twice)
+            subject = template._render_field("subject", request.ids, compute_lang=True)[request.id]
+            body = template._render_field(
+                "body_html", request.ids, compute_lang=True, options={"post_process": True}
+            )[request.id]
+        email_from = template._render_field("email_from", request.ids)[request.id]
+        button = (
+            self.env["ir.qweb"]
+            .with_context(lang=partner.lang)
+            ._render(
+                "booking_change_request.booking_email_view_button", {"url": request.customer_portal_url()}
+            )
+        )
+        # Odoo never notifies the current user: a customer asking from the portal is one.
+        request.with_context(mail_notify_author=partner == self.env.user.partner_id).message_post(
+            body=Markup(body or "") + button,
+            subject=subject,
+            email_from=email_from or None,
+            partner_ids=partner.ids,
+            message_type="comment",
+            # not Discussions: the responsible follows the request, the customer's emails are not theirs
+            subtype_xmlid="booking_change_request.mt_customer_email",
+            # from the business: were the customer the author, Odoo would not notify them
+            author_id=(request.user_id.partner_id or request.company_id.partner_id).id,
+            email_layout_xmlid="mail.mail_notification_light",
+            # queued: a slow or broken mail server never delays or loses a request
+            force_send=False,
+        )
+
+    # ------------------------------------------------------------------
+    # Texts
+    # ------------------------------------------------------------------
+
+    def _booking(self):
+        self.ensure_one()
+        return self.event_id or self.order_id
+
+    def _type_label(self):
+        return dict(self._fields["request_type"]._description_selection(self.env)).get(self.request_type, "")
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env)).get(self.state, "")
+
+    def _decider_text(self):
+        """Who decided, in words: the customer, a rule or a staff member."""
+        if self.channel == "backend":
+            return self.env._("Done by %s (staff).", (self.decided_by_id or self.env.user).name)
+        if self.state == "undone":
+            return self.env._("Undone by %s, the customer.", self.partner_id.name)
+        if self.auto_approved:
+            return self.env._("Asked by %s; approved automatically by the rules.", self.partner_id.name)
+        return self.env._(
+            "Asked by %(customer)s; approved by %(reviewer)s.",
+            customer=self.partner_id.name,
+            reviewer=self.decided_by_id.name or self.env._("our team"),
+        )
+
+    def _history_line(self):
+        """One line for the booking's chatter."""
+        text = self.env._(
+            "%(name)s: %(type)s by %(customer)s, %(state)s.",
+            name=self.name,
+            type=self._type_label(),
+            customer=self.partner_id.name if self.channel != "backend" else self.env._("staff"),
+            state=self._state_label().lower(),
+        )
+        if self.state in ("approved", "undone"):
+            text = f"{text} {self._what_changed_text()}"
+        return Markup("<p>%s</p>") % text
+
+    def _what_changed_text(self):
+        """What the decision did to the booking, old → new, in the booking's time zone."""
+        booking = self._booking()
+        tz = booking._booking_tz()
+
+        def when(start, stop):
+            return booking._booking_format_datetime(start, tz=tz) + (
+                f" ({self._hours(start, stop)})" if start and stop else ""
+            )
+
+        if self.state == "undone":
+            return self.env._("Back on: %s.", when(self.previous_start, self.previous_stop))
+        if self.request_type == "cancel":
+            return self.env._(
+                "Cancelled; it was booked for %s.", when(self.previous_start, self.previous_stop)
+            )
+        if self.request_type == "rebook":
+            return self.env._("Back on: %s.", when(self.requested_start, self.requested_stop))
+        parts = []
+        if self.requested_start and self.requested_start != self.previous_start:
+            parts.append(
+                self.env._(
+                    "time %(old)s → %(new)s",
+                    old=booking._booking_format_datetime(self.previous_start, tz=tz),
+                    new=booking._booking_format_datetime(self.requested_start, tz=tz),
+                )
+            )
+        old_hours, new_hours = (
+            self._hours(self.previous_start, self.previous_stop),
+            self._hours(self.requested_start, self.requested_stop),
+        )
+        if self.requested_start and old_hours != new_hours:
+            parts.append(self.env._("duration %(old)s → %(new)s", old=old_hours, new=new_hours))
+        if self.requested_product_id and self.requested_product_id != self.previous_product_id:
+            parts.append(
+                self.env._(
+                    "service %(old)s → %(new)s",
+                    old=self.previous_product_id.name or "—",
+                    new=self.requested_product_id.name,
+                )
+            )
+        if self.requested_note:
+            parts.append(self.env._("customer's note: “%s”", self.requested_note))
+        return self.env._("Changed: %s.", "; ".join(parts) or self.env._("nothing"))
+
+    def _hours(self, start, stop):
+        if not (start and stop):
+            return ""
+        hours = (stop - start).total_seconds() / 3600.0
+        return self.env._("%s h", f"{hours:g}")
+
+    def _worker_message(self):
+        """What workers read: what changed, on which booking, and who decided."""
+        booking = self._booking()
+        return Markup("<p>%s</p><p>%s</p><p>%s</p>") % (
+            booking.display_name,
+            self._what_changed_text(),
+            self._decider_text(),
+        )

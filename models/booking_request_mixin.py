@@ -3,22 +3,35 @@ from datetime import timedelta
 import pytz
 from babel.dates import format_skeleton, format_time
 from markupsafe import Markup
+from werkzeug.urls import url_encode
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, consteq
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL, consteq, format_amount
 from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import policy
+from ..tools.policy import CLOSED, FREE, REVIEW
+from ..tools.refusal import BookingRefusal
+
+REVIEWER_GROUP = "booking_change_request.group_booking_reviewer"
+REQUEST_TYPES = ("cancel", "change", "rebook")
+
+
+def applying(env):
+    """The request the engine is applying, if any: its own writes are not news to it.
+
+    A recordset, so no RPC caller can set it through the context.
+    """
+    marker = env.context.get("booking_applying")
+    return marker if isinstance(marker, models.BaseModel) else None
 
 
 class BookingRequestMixin(models.AbstractModel):
-    """What visits and orders share: requests, policy, fees, notifications.
+    """What every kind of booking shares: requests, the decision, the engine's paths, notifications.
 
-    A concrete booking model declares ``booking_request_ids`` (the inverse field
-    differs) and ``booking_pending_request_id`` computed by
-    ``_compute_booking_pending_request_id``, and implements the ``_booking_*``
-    hooks marked below.
+    A kind of booking (an adapter) inherits it, declares ``booking_request_ids`` (its
+    inverse field differs) and implements the ``_booking_*`` hooks of the first section.
     """
 
     _name = "booking.request.mixin"
@@ -28,23 +41,28 @@ class BookingRequestMixin(models.AbstractModel):
         "res.users",
         string="Field workers",
         domain=[("share", "=", False)],
-        help="The people who do the work. They are told at once when the booking is cancelled or moved.",
+        help="The people who do the work. They are told at once when the booking is cancelled or changed.",
     )
+    booking_pending_request_id = fields.Many2one(
+        "booking.change.request",
+        string="Pending request",
+        compute="_compute_booking_pending_request_id",
+        store=True,
+        index="btree_not_null",
+    )
+    booking_request_count = fields.Integer(string="Requests", compute="_compute_booking_request_count")
 
-    @api.depends("booking_request_ids.state")
+    @api.depends(lambda self: ("booking_request_ids.state",) if "booking_request_ids" in self._fields else ())
     def _compute_booking_pending_request_id(self):
         for booking in self:
             pending = booking.booking_request_ids.filtered(lambda r: r.state == "pending")
             booking.booking_pending_request_id = pending[:1]
 
-    @api.depends("booking_request_ids")
+    @api.depends(lambda self: ("booking_request_ids",) if "booking_request_ids" in self._fields else ())
     def _compute_booking_request_count(self):
+        field = self._booking_request_field()
         counts = dict(
-            self.env["booking.change.request"]._read_group(
-                [(self._booking_request_field(), "in", self.ids)],
-                [self._booking_request_field()],
-                ["__count"],
-            )
+            self.env["booking.change.request"]._read_group([(field, "in", self.ids)], [field], ["__count"])
         )
         for booking in self:
             booking.booking_request_count = counts.get(booking._origin, 0)
@@ -56,16 +74,24 @@ class BookingRequestMixin(models.AbstractModel):
         return bookings
 
     def write(self, vals):
+        """Odoo's own ways of changing a booking (its buttons, the calendar) reach the engine."""
+        watched = not applying(self.env) and set(vals) & set(self._booking_watched_fields())
+        before = {b: b._booking_snapshot() for b in self if b._booking_engaged()} if watched else {}
         result = super().write(vals)
         if "booking_worker_ids" in vals:
             self.booking_worker_ids._booking_receive_in_inbox()
+        for booking, old in before.items():
+            booking._booking_after_outside_write(old)
         return result
 
     def _booking_portal_status(self):
         """(label, Bootstrap colour) of the booking for the customer."""
         if self._booking_is_cancelled():
             return self.env._("Cancelled"), "danger"
-        if self.booking_pending_request_id:
+        pending = self.booking_pending_request_id
+        if pending:
+            if pending.request_type == "cancel":
+                return self.env._("Cancellation requested"), "warning"
             return self.env._("Change requested"), "warning"
         start = self._booking_start()
         if not self._booking_is_open() or (start and start <= fields.Datetime.now()):
@@ -73,8 +99,9 @@ class BookingRequestMixin(models.AbstractModel):
         return self.env._("Confirmed"), "success"
 
     def action_booking_cancel(self):
-        """Staff cancellation, with the proposed fee, in a wizard."""
+        """Staff cancellation, with the proposed fee and an editable email, in a wizard."""
         self.ensure_one()
+        self._booking_check_reviewer()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Cancel booking"),
@@ -89,15 +116,27 @@ class BookingRequestMixin(models.AbstractModel):
         return self.booking_pending_request_id.get_formview_action()
 
     # ------------------------------------------------------------------
-    # Hooks each kind of booking implements
+    # Hooks each kind of booking (adapter) implements
     # ------------------------------------------------------------------
 
     def _booking_kind(self):
-        """'visit' or 'order': the <kind> of the portal routes."""
+        """'visit' or 'order': the <kind> of the portal routes (works on an empty recordset)."""
         raise NotImplementedError
 
     def _booking_request_field(self):
         """The booking.change.request field pointing at this model."""
+        raise NotImplementedError
+
+    def _booking_start_field(self):
+        """The stored field holding the start (the portal sorts on it in SQL)."""
+        raise NotImplementedError
+
+    def _booking_customer_domain(self, partner):
+        """Domain of the bookings ``partner`` is a customer of (the portal list)."""
+        raise NotImplementedError
+
+    def _booking_watched_fields(self):
+        """Fields whose change by hand (not by the engine) is a cancellation or a change."""
         raise NotImplementedError
 
     def _booking_start(self):
@@ -113,7 +152,7 @@ class BookingRequestMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _booking_customers(self):
-        """The customer partners of the booking (who hear of its requests)."""
+        """The customer partners of the booking."""
         raise NotImplementedError
 
     def _booking_may_ask(self, partner):
@@ -128,7 +167,11 @@ class BookingRequestMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _booking_is_open(self):
-        """Not cancelled and not closed for good (a locked order, an archived visit)."""
+        """Not cancelled and not closed for good (a locked order)."""
+        raise NotImplementedError
+
+    def _booking_engaged(self):
+        """Whether it is a booking the engine follows (a plain meeting is not)."""
         raise NotImplementedError
 
     def _booking_price(self):
@@ -138,25 +181,35 @@ class BookingRequestMixin(models.AbstractModel):
     def _booking_currency(self):
         raise NotImplementedError
 
+    def _booking_list_fields(self):
+        """The fields a row of the portal list reads: fetched at once for a whole page."""
+        raise NotImplementedError
+
+    def _booking_prefetch_list(self):
+        """Fetch what the portal list shows of these bookings in a few queries, whatever their number."""
+        self.fetch(
+            [
+                *self._booking_list_fields(),
+                "booking_pending_request_id",
+                "booking_product_id",
+                "booking_worker_ids",
+            ]
+        )
+        self.booking_worker_ids.fetch(["name"])
+        self.booking_product_id.fetch(["name", "lst_price"])
+        self.booking_pending_request_id.fetch(["name", "request_type"])
+
     def _booking_product(self):
-        """The service booked (both kinds store it in ``booking_product_id``)."""
+        """The service booked."""
         return self.booking_product_id
 
-    def _booking_token(self):
-        """The access token of email links, created when missing."""
-        raise NotImplementedError
+    def _booking_paid(self):
+        """What the customer already paid on it, in its currency (0 when nothing is paid)."""
+        return 0.0
 
-    def _booking_stored_token(self):
-        """The access token currently stored (may be empty)."""
+    def _booking_token_field(self):
+        """The field holding the token of email links."""
         raise NotImplementedError
-
-    def _booking_check_token(self, token):
-        """Whether ``token`` opens this booking (constant-time comparison)."""
-        stored = self._booking_stored_token()
-        # consteq raises on non-ASCII text: such a token is simply wrong
-        if not stored or not isinstance(token, str) or not token.isascii():
-            return False
-        return consteq(stored, token)
 
     def _booking_apply_cancel(self, request):
         raise NotImplementedError
@@ -169,45 +222,245 @@ class BookingRequestMixin(models.AbstractModel):
         """Reopen a cancelled booking at the request's time."""
         raise NotImplementedError
 
+    def _booking_apply_undo(self, cancellation):
+        """Restore the booking as it was before ``cancellation``."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------
-    # Policy
+    # The decision
     # ------------------------------------------------------------------
+
+    def _booking_decision(self, request_type, values=None):
+        """The one decision for a request of ``request_type`` with ``values``, made now.
+
+        ``values`` are request fields (``requested_start``, ``requested_stop``,
+        ``requested_product_id``, ``requested_time_block_id``...). The portal, the
+        list, the dialog, the bulk panel, the emails and the engine all read it.
+        """
+        self.ensure_one()
+        values = values or {}
+        refusal = self._booking_refusal(request_type, values)
+        if refusal:
+            return policy.Decision(
+                request_type, CLOSED, CLOSED, refusal, currency=self._booking_currency(), status=409
+            )
+        company = self._booking_company()
+        notice = self._booking_notice() if self._booking_start() else 0.0
+        if request_type == "cancel":
+            window = policy.window(
+                notice,
+                company.booking_cutoff_hours,
+                company.booking_cancel_auto_approve,
+                company.booking_cancel_auto_approve_hours,
+            )
+            return self._booking_cancel_decision(window, notice)
+        start = values.get("requested_start")
+        if request_type == "rebook":
+            notice = self._booking_notice(start) if start else notice
+        elif start:
+            notice = min(notice, self._booking_notice(start))
+        window = policy.window(
+            notice,
+            company.booking_cutoff_hours,
+            company.booking_change_auto_approve,
+            company.booking_change_auto_approve_hours,
+        )
+        return self._booking_change_decision(request_type, window, notice, values)
+
+    def _booking_cancel_decision(self, window, notice):
+        fee = self._booking_cancel_fee(notice)
+        fee_total = self._booking_fee_total(fee)
+        refund = policy.refund_amount(self._booking_paid(), fee_total) if self._booking_paid() else 0.0
+        if window == FREE:
+            message = self.env._("Your booking will be cancelled at once.")
+        else:
+            message = self.env._("Your cancellation will be sent to our team for review.")
+        return policy.Decision(
+            "cancel",
+            window,
+            window,
+            message,
+            notice=notice,
+            fee=fee,
+            fee_total=fee_total,
+            refund=refund,
+            currency=self._booking_currency(),
+        )
+
+    def _booking_change_decision(self, request_type, window, notice, values):
+        start, stop = values.get("requested_start"), values.get("requested_stop")
+        conflicts = self._booking_worker_conflicts(start, stop) if start else ()
+        reasons = policy.change_review_reasons(
+            time_only=self._booking_is_time_only(values),
+            workers_free=not any(conflicts),
+            fee_now=bool(self._booking_cancel_fee(notice)),
+            time_block=bool(values.get("requested_time_block_id")),
+        )
+        outcome = policy.outcome(window, reasons)
+        asked = start or values.get("requested_product_id") or values.get("requested_note")
+        if not asked:
+            message = (
+                self.env._(
+                    "Pick a new time: when the people assigned are free then, it is confirmed at once."
+                )
+                if window == FREE
+                else self.env._("Your change will be sent to our team for review.")
+            )
+        elif outcome == FREE:
+            message = (
+                self.env._("Your booking will be confirmed again at once.")
+                if request_type == "rebook"
+                else self.env._("Your change will be confirmed at once.")
+            )
+        else:
+            message = self._booking_review_message(request_type, window, reasons)
+        return policy.Decision(
+            request_type,
+            outcome,
+            window,
+            message,
+            notice=notice,
+            currency=self._booking_currency(),
+            review_reasons=reasons,
+            conflicts=conflicts,
+        )
+
+    def _booking_review_message(self, request_type, window, reasons):
+        why = {
+            policy.TIME_BLOCK: self.env._("we set the exact time within the block you pick"),
+            policy.NOT_ONLY_TIME: self.env._("a change of service, duration or notes needs our team"),
+            policy.WORKERS_BUSY: self.env._("the people assigned are busy at that time"),
+            policy.FEE_NOW: self.env._("it is late: a cancellation now would carry a fee"),
+        }
+        if window == REVIEW or not reasons:
+            reason = self.env._("our team reviews changes at this notice")
+        else:
+            reason = why[reasons[0]]
+        if request_type == "rebook":
+            return self.env._("Your request to book again will be sent to our team for review (%s).", reason)
+        return self.env._("Your change will be sent to our team for review (%s).", reason)
+
+    def _booking_decisions(self):
+        """The decision of each request type with no values: what the page offers."""
+        return {request_type: self._booking_decision(request_type) for request_type in REQUEST_TYPES}
+
+    def _booking_refusal(self, request_type, values):
+        """Why a request of this type is closed now, in words; None when it is open."""
+        company = self._booking_company()
+        contact = self._booking_contact_text()
+        allowed = company.booking_portal_cancel if request_type == "cancel" else company.booking_portal_change
+        if not allowed:
+            if request_type == "cancel":
+                return self.env._("Online cancellation is not offered. Please contact %s.", contact)
+            return self.env._("Online changes are not offered. Please contact %s.", contact)
+        if request_type == "rebook":
+            return self._booking_rebook_refusal(values)
+        if self._booking_is_cancelled():
+            return self.env._("This booking is already cancelled.")
+        start = self._booking_start()
+        if not self._booking_is_open() or not start or start <= fields.Datetime.now():
+            return self.env._(
+                "This booking has started or is closed: it can no longer be changed online. "
+                "Please contact %s.",
+                contact,
+            )
+        if self._booking_notice() < company.booking_cutoff_hours:
+            return self._booking_cutoff_message()
+        if request_type == "change":
+            return self._booking_change_limit_refusal(values)
+        return None
+
+    def _booking_cutoff_message(self):
+        return self.env._(
+            "Online changes close %(hours)s hours before the start. Please contact %(contact)s.",
+            hours=f"{self._booking_company().booking_cutoff_hours:g}",
+            contact=self._booking_contact_text(),
+        )
+
+    def _booking_rebook_refusal(self, values):
+        if not self._booking_is_cancelled():
+            return self.env._("Only a cancelled booking can be booked again.")
+        last = self._booking_last_cancellation()
+        if not last or last.channel == "backend":
+            return self.env._(
+                "This booking was cancelled by our team: please contact %s to book it again.",
+                self._booking_contact_text(),
+            )
+        start = values.get("requested_start")
+        if start and self._booking_notice(start) < max(self._booking_company().booking_cutoff_hours, 0.0001):
+            return self.env._(
+                "That time is too close or already past to be booked online. Please contact %s.",
+                self._booking_contact_text(),
+            )
+        return None
+
+    def _booking_change_limit_refusal(self, values):
+        """Past the company's limits on changes: how many, how far, how close."""
+        company = self._booking_company()
+        contact = self._booking_contact_text()
+        limit = company.booking_change_limit
+        if limit and self._booking_approved_change_count() >= limit:
+            return self.env._(
+                "This booking was already changed %(count)s times online. Please contact %(contact)s.",
+                count=limit,
+                contact=contact,
+            )
+        start = values.get("requested_start")
+        if not start:
+            return None
+        horizon = company.booking_change_horizon_days
+        if horizon and abs(start - self._booking_original_start()) > timedelta(days=horizon):
+            return self.env._(
+                "A booking can be moved online up to %(days)s days from its first date. "
+                "Please contact %(contact)s.",
+                days=horizon,
+                contact=contact,
+            )
+        if self._booking_notice(start) < max(company.booking_cutoff_hours, 0.0001):
+            return self.env._(
+                "That time is too close or already past to be booked online. Please contact %s.", contact
+            )
+        return None
+
+    def _booking_last_cancellation(self):
+        """The approved cancellation that cancelled the booking (the latest), if any."""
+        return self.booking_request_ids.filtered(
+            lambda r: r.request_type == "cancel" and r.state == "approved"
+        ).sorted(lambda r: (r.decided_on or r.create_date, r.id))[-1:]
+
+    def _booking_approved_change_count(self):
+        return len(
+            self.booking_request_ids.filtered(
+                lambda r: r.request_type == "change" and r.state == "approved" and r.channel != "backend"
+            )
+        )
+
+    def _booking_original_start(self):
+        """Where the booking started before any online change (the horizon counts from it)."""
+        changes = self.booking_request_ids.filtered(
+            lambda r: r.request_type in ("change", "rebook") and r.state == "approved" and r.previous_start
+        ).sorted("id")
+        return changes[:1].previous_start or self._booking_start()
+
+    def _booking_is_time_only(self, values):
+        """A pure move: a new time, the same service and the same duration."""
+        start, stop = values.get("requested_start"), values.get("requested_stop")
+        if not start:
+            return False
+        product_id = values.get("requested_product_id")
+        if product_id and product_id != self._booking_product().id:
+            return False
+        if not stop or not self._booking_start():
+            return True
+        return stop - start == (self._booking_stop() or self._booking_start()) - self._booking_start()
 
     def _booking_notice(self, start=None):
         """Hours from now to ``start`` (default: the booking's start)."""
         return policy.notice_hours(fields.Datetime.now(), start or self._booking_start())
 
-    def _booking_window(self, request_type, requested_start=None, requested_stop=None):
-        """The window (closed, review, free) of a request made now, and its notice."""
-        self.ensure_one()
+    def _booking_cancel_fee(self, notice):
+        """The late-cancellation fee (untaxed), rounded in the booking's currency."""
         company = self._booking_company()
-        if request_type == "rebook":
-            if not self._booking_is_cancelled() or not requested_start:
-                return policy.CLOSED, 0.0
-            notice = self._booking_notice(requested_start)
-        else:
-            if self._booking_is_cancelled() or not self._booking_is_open() or not self._booking_start():
-                return policy.CLOSED, 0.0
-            notice = self._booking_notice()
-        if request_type == "cancel":
-            mode, hours, conditions = (
-                company.booking_cancel_auto_approve,
-                company.booking_cancel_auto_approve_hours,
-                True,
-            )
-        else:
-            mode, hours = company.booking_change_auto_approve, company.booking_change_auto_approve_hours
-            # only a new time can be applied on its own, and only when the workers are free
-            conditions = bool(requested_start) and not any(
-                self._booking_worker_conflicts(requested_start, requested_stop)
-            )
-        return policy.window(notice, company.booking_cutoff_hours, mode, hours, conditions), notice
-
-    def _booking_cancel_fee(self, notice=None):
-        """The late-cancellation fee, rounded in the booking's currency."""
-        self.ensure_one()
-        company = self._booking_company()
-        notice = self._booking_notice() if notice is None else notice
         rule = policy.matching_fee_rule(notice, company.booking_fee_rule_ids)
         currency = self._booking_currency()
         amount = policy.fee_amount(rule, self._booking_price())
@@ -215,27 +468,42 @@ class BookingRequestMixin(models.AbstractModel):
             amount = company.currency_id._convert(amount, currency, company, fields.Date.today())
         return currency.round(amount)
 
-    def _booking_quote(self, request_type, requested_start=None, requested_stop=None):
-        """What the customer is told before confirming: window, fee and message."""
-        window, notice = self._booking_window(request_type, requested_start, requested_stop)
-        fee = (
-            self._booking_cancel_fee(notice) if request_type == "cancel" and window != policy.CLOSED else 0.0
-        )
-        return {"window": window, "notice": notice, "fee": fee, "currency": self._booking_currency()}
+    def _booking_fee_product(self):
+        company = self._booking_company()
+        return company.booking_fee_product_id or self.env.ref("booking_change_request.product_booking_fee")
+
+    def _booking_fee_taxes(self, partner=None):
+        """The fee invoice line's taxes: the fee product's, mapped by the customer's fiscal position."""
+        company = self._booking_company()
+        product = self._booking_fee_product().sudo()
+        taxes = product.taxes_id._filter_taxes_by_company(company)
+        partner = partner or self._booking_invoice_partner()
+        fiscal_position = self.env["account.fiscal.position"].sudo().with_company(company)
+        return fiscal_position._get_fiscal_position(partner).map_tax(taxes)
+
+    def _booking_fee_total(self, fee, partner=None):
+        """The fee as it will be invoiced, taxes included."""
+        if not fee:
+            return 0.0
+        currency = self._booking_currency()
+        taxes = self._booking_fee_taxes(partner)
+        return taxes.compute_all(fee, currency, 1.0, self._booking_fee_product(), partner)["total_included"]
+
+    def _booking_invoice_partner(self):
+        """Who a fee invoice is addressed to."""
+        return self._booking_customers()[:1]
 
     def _booking_worker_conflicts(self, start, stop):
-        """Other busy visits and open orders of this booking's workers overlapping [start, stop)."""
+        """(visits, orders) of this booking's workers, other than itself, overlapping [start, stop)."""
         self.ensure_one()
+        events, orders = self.env["calendar.event"], self.env["sale.order"]
         workers = self.booking_worker_ids
-        events = self.env["calendar.event"]
-        orders = self.env["sale.order"]
         if not workers or not start:
             return events, orders
         stop = stop or start + timedelta(hours=1)
-        own = [("id", "!=", self.id)]
         events = events.sudo().search(
-            (own if self._name == events._name else [])
-            + [
+            [
+                ("id", "!=", self.id if self._name == events._name else 0),
                 "|",
                 ("booking_worker_ids", "in", workers.ids),
                 ("partner_ids", "in", workers.partner_id.ids),
@@ -246,8 +514,8 @@ class BookingRequestMixin(models.AbstractModel):
             ]
         )
         orders = orders.sudo().search(
-            (own if self._name == orders._name else [])
-            + [
+            [
+                ("id", "!=", self.id if self._name == orders._name else 0),
                 ("booking_worker_ids", "in", workers.ids),
                 ("state", "=", "sale"),
                 ("commitment_date", "<", stop),
@@ -258,36 +526,13 @@ class BookingRequestMixin(models.AbstractModel):
 
     def _booking_contact_text(self):
         """Whom a refused customer should contact."""
-        company = self._booking_company()
+        company = self._booking_company().sudo()
         contact = ", ".join(filter(None, [company.phone, company.email]))
-        name = self._booking_responsible().name or company.name
+        name = self._booking_responsible().sudo().name or company.name
         return f"{name} ({contact})" if contact else name
 
-    def _booking_closed_message(self, request_type):
-        if request_type == "rebook":
-            if not self._booking_is_cancelled():
-                return self.env._("Only a cancelled booking can be booked again.")
-            return self.env._(
-                "That time is too close or already past to be booked online. Please contact %(contact)s.",
-                contact=self._booking_contact_text(),
-            )
-        if self._booking_is_cancelled():
-            return self.env._("This booking is already cancelled.")
-        notice = self._booking_notice() if self._booking_start() else 0
-        if not self._booking_is_open() or notice <= 0:
-            return self.env._(
-                "This booking has started or is closed: it can no longer be changed online. "
-                "Please contact %(contact)s.",
-                contact=self._booking_contact_text(),
-            )
-        return self.env._(
-            "Online changes close %(hours)s hours before the start. Please contact %(contact)s.",
-            hours=f"{self._booking_company().booking_cutoff_hours:g}",
-            contact=self._booking_contact_text(),
-        )
-
     # ------------------------------------------------------------------
-    # Requests
+    # Requests from customers
     # ------------------------------------------------------------------
 
     def _booking_request_cancel(self, partner, values, channel):
@@ -302,18 +547,17 @@ class BookingRequestMixin(models.AbstractModel):
         """Ask to book a cancelled booking again at a new time; returns the request."""
         return self._booking_request("rebook", partner, values, channel)
 
-    def _booking_request(self, request_type, partner, values, channel):
+    def _booking_request(self, request_type, partner, values, channel, review=False):
+        """File a request; ``review``: never approved by the rules (calendar's decline, a GET)."""
         self.ensure_one()
+        self._booking_check_requester(partner, channel)
         self._booking_lock()
-        self._booking_check_requester(partner, request_type, channel)
         values = self._booking_clean_values(request_type, values)
-        window, notice = self._booking_window(
-            request_type, values.get("requested_start"), values.get("requested_stop")
-        )
-        if window == policy.CLOSED:
-            raise UserError(self._booking_closed_message(request_type))
+        decision = self._booking_decision(request_type, values)
+        if decision.closed:
+            raise BookingRefusal(decision.message, decision.status)
         if self.booking_pending_request_id:
-            raise UserError(
+            raise BookingRefusal(
                 self.env._(
                     "Your request %(name)s for this booking is still waiting for an answer: "
                     "withdraw it first, or wait for our reply.",
@@ -322,14 +566,9 @@ class BookingRequestMixin(models.AbstractModel):
             )
         # the partial unique index sees decided requests only once flushed
         self.env["booking.change.request"].flush_model(["state"])
-        request = (
-            self.env["booking.change.request"]
-            .sudo()
-            .create(
-                self._booking_prepare_request_vals(request_type, partner, values, channel, window, notice)
-            )
-        )
-        if window == policy.FREE:
+        vals = self._booking_prepare_request_vals(request_type, partner, values, channel, decision)
+        request = self.env["booking.change.request"].sudo().create(vals)
+        if decision.outcome == FREE and not review:
             request._approve(auto=True)
         else:
             request._start_review()
@@ -344,65 +583,65 @@ class BookingRequestMixin(models.AbstractModel):
             SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(self._table), self.id)
         )
         self.invalidate_recordset()
+        self.booking_request_ids.invalidate_recordset()
 
-    def _booking_check_requester(self, partner, request_type, channel):
-        company = self._booking_company()
+    def _booking_check_requester(self, partner, channel):
         if channel == "backend":
-            if not self.env.user._is_internal() and not self.env.su:
-                raise AccessError(self.env._("Only staff can make requests from the backend."))
-            self.check_access("write")
+            self._booking_check_reviewer()
+        elif not partner or not self._booking_may_ask(partner):
+            raise BookingRefusal(self.env._("You cannot make requests on this booking."), 403)
+
+    def _booking_check_reviewer(self):
+        """Staff actions on this booking: reviewers of the booking's company only."""
+        if self.env.su:
             return
-        if not partner or not self._booking_may_ask(partner):
-            raise AccessError(self.env._("You cannot make requests on this booking."))
-        allowed = company.booking_portal_cancel if request_type == "cancel" else company.booking_portal_change
-        if not allowed:
-            message = (
-                self.env._("Online cancellation is not offered. Please contact %(contact)s.")
-                if request_type == "cancel"
-                else self.env._("Online changes are not offered. Please contact %(contact)s.")
-            )
-            raise UserError(message % {"contact": self._booking_contact_text()})
+        user = self.env.user
+        companies = self.env["res.company"].union(*(b.sudo()._booking_company() for b in self))
+        if not user.has_group(REVIEWER_GROUP) or companies - user.company_ids:
+            raise AccessError(self.env._("Only booking reviewers of this booking's company can do this."))
 
     def _booking_clean_values(self, request_type, values):
         """Validate the customer's values; returns those the request keeps."""
-        company = self._booking_company()
-        clean = {
-            key: values[key]
-            for key in (
-                "reason_id",
-                "reason",
-                "requested_start",
-                "requested_stop",
-                "requested_product_id",
-                "requested_note",
-                "requester_ip",
-                "requester_user_agent",
-            )
-            if values.get(key)
-        }
+        keys = (
+            "reason_id",
+            "reason",
+            "requested_start",
+            "requested_stop",
+            "requested_product_id",
+            "requested_time_block_id",
+            "requested_note",
+            "requester_ip",
+            "requester_user_agent",
+        )
+        clean = {key: values[key] for key in keys if values.get(key)}
         if request_type == "cancel":
-            reason = self.env["booking.cancel.reason"].browse(clean.get("reason_id")).exists()
-            if clean.get("reason_id") and not reason:
-                raise ValidationError(self.env._("Please pick a reason from the list."))
-            if reason.requires_note and not (clean.get("reason") or "").strip():
-                raise ValidationError(self.env._("Please tell us more about the reason “%s”.", reason.name))
-            if company.booking_cancel_reason_required and not (reason or (clean.get("reason") or "").strip()):
-                raise ValidationError(self.env._("Please tell us why you cancel."))
-            for key in ("requested_start", "requested_stop", "requested_product_id"):
-                clean.pop(key, None)
-            return clean
+            self._booking_check_cancel_reason(clean)
+            return {key: value for key, value in clean.items() if not key.startswith("requested_")}
         start, stop = clean.get("requested_start"), clean.get("requested_stop")
+        if (
+            request_type == "change"
+            and start == self._booking_start()
+            and stop in (None, self._booking_stop())
+        ):
+            # the form sends the current time back: no new time was asked for
+            start, stop = None, None
+            clean.pop("requested_start")
+            clean.pop("requested_stop", None)
         if request_type == "rebook" and not start:
             raise ValidationError(self.env._("Please choose the new date and time."))
         if start:
-            if start <= fields.Datetime.now():
-                raise ValidationError(self.env._("The new time must be in the future."))
-            stop = stop or start + (self._booking_stop() - self._booking_start())
+            stop = stop or start + self._booking_duration()
             if stop <= start:
                 raise ValidationError(self.env._("The new end must come after the new start."))
+            if not policy.duration_ok((stop - start).total_seconds() / 3600.0):
+                raise ValidationError(self.env._("A booking lasts from 15 minutes to 14 days."))
             clean["requested_stop"] = stop
         elif stop:
             raise ValidationError(self.env._("Please choose the new start, not only its end."))
+        if request_type == "rebook":
+            clean.pop("requested_product_id", None)
+        if clean.get("requested_product_id") == self._booking_product().id:
+            clean.pop("requested_product_id")
         if clean.get("requested_product_id"):
             self._booking_check_service(clean["requested_product_id"])
         if request_type == "change" and not (
@@ -411,27 +650,47 @@ class BookingRequestMixin(models.AbstractModel):
             raise ValidationError(
                 self.env._("Please tell us what to change: a new time, a service or a note.")
             )
+        company = self._booking_company()
+        note = (clean.get("requested_note") or "").strip()
+        if request_type == "change" and company.booking_change_reason_required and not note:
+            raise ValidationError(self.env._("Please tell us why you ask for this change."))
         return clean
 
-    def _booking_check_service(self, product_id):
-        product = self.env["product.product"].sudo().browse(product_id).exists()
+    def _booking_check_cancel_reason(self, clean):
         company = self._booking_company()
-        if (
-            not product
-            or not product.sale_ok
-            or product.type != "service"
-            or product.company_id not in (company, self.env["res.company"])
-        ):
+        reason = self.env["booking.cancel.reason"].sudo().browse(clean.get("reason_id")).exists()
+        if clean.get("reason_id") and not reason:
+            raise ValidationError(self.env._("Please pick a reason from the list."))
+        words = (clean.get("reason") or "").strip()
+        if reason.requires_note and not words:
+            raise ValidationError(self.env._("Please tell us more about the reason “%s”.", reason.name))
+        if company.booking_cancel_reason_required and not (reason or words):
+            raise ValidationError(self.env._("Please tell us why you cancel."))
+
+    def _booking_duration(self):
+        """The booking's length (one hour when it has no end)."""
+        start, stop = self._booking_start(), self._booking_stop()
+        if start and stop and stop > start:
+            return stop - start
+        return timedelta(hours=1)
+
+    def _booking_services(self):
+        """The services a customer may pick in a change: the company's, else the booking's own."""
+        services = self._booking_company().booking_service_product_ids
+        return (services or self._booking_product()).sudo().filtered(lambda p: p.active and p.sale_ok)
+
+    def _booking_check_service(self, product_id):
+        if product_id not in self._booking_services().ids:
             raise ValidationError(self.env._("Please pick one of the services we offer."))
 
-    def _booking_prepare_request_vals(self, request_type, partner, values, channel, window, notice):
+    def _booking_prepare_request_vals(self, request_type, partner, values, channel, decision):
         vals = {
             **values,
             "request_type": request_type,
             "partner_id": partner.id,
             "channel": channel,
-            "window": window,
-            "notice_hours": notice,
+            "window": decision.window if decision.window != CLOSED else REVIEW,
+            "notice_hours": self._booking_notice() if self._booking_start() else 0.0,
             "company_id": self._booking_company().id,
             "currency_id": self._booking_currency().id,
             "user_id": self._booking_responsible().id,
@@ -441,52 +700,170 @@ class BookingRequestMixin(models.AbstractModel):
             self._booking_request_field(): self.id,
         }
         if request_type == "cancel":
-            vals["fee_amount"] = self._booking_cancel_fee(notice)
+            vals["fee_amount"] = decision.fee
+            vals["refund_amount"] = decision.refund
         return vals
 
-    def _booking_staff_cancel(self, reason_id, reason, fee_amount, notify_customer=True):
-        """Staff cancellation from the backend wizard: applied at once, with the given fee."""
+    # ------------------------------------------------------------------
+    # Staff and Odoo's own paths
+    # ------------------------------------------------------------------
+
+    def _booking_staff_cancel(self, reason_id=False, reason=False, fee_amount=0.0, message=None):
+        """Staff cancellation (the backend wizard): applied at once with the given fee.
+
+        ``message`` is a (subject, body) pair for the customer, or None not to email them.
+        """
         self.ensure_one()
-        self.check_access("write")
-        self._booking_lock()
-        if self._booking_is_cancelled():
-            raise UserError(self.env._("This booking is already cancelled."))
-        self.booking_pending_request_id._close_superseded(
-            self.env._("The booking was cancelled by our staff.")
-        )
-        notice = self._booking_notice() if self._booking_start() else 0.0
-        vals = self._booking_prepare_request_vals(
+        self._booking_check_reviewer()
+        if fee_amount < 0:
+            raise ValidationError(self.env._("A fee cannot be negative."))
+        booking = self.sudo()
+        booking._booking_lock()
+        if booking._booking_is_cancelled():
+            raise BookingRefusal(self.env._("This booking is already cancelled."))
+        return booking._booking_record_staff_request(
             "cancel",
-            self._booking_customers()[:1],
-            {"reason_id": reason_id, "reason": reason},
-            "backend",
-            policy.REVIEW,
-            notice,
+            {"reason_id": reason_id, "reason": reason, "fee_amount": fee_amount},
+            apply=True,
+            customer_message=message,
         )
-        vals["fee_amount"] = fee_amount
+
+    def _booking_record_staff_request(self, request_type, values, apply, customer_message=None):
+        """A request made by staff, approved at once: pending requests end, workers hear of it.
+
+        ``apply``: whether the engine applies it (the wizard) or it was already applied by
+        Odoo's own buttons. ``customer_message``: None for the default email, False for no
+        email, or a (subject, body) pair the staff member wrote.
+        """
+        self._booking_end_pending(request_type)
+        partner = self._booking_customers()[:1] or self._booking_company().partner_id
+        decision = policy.Decision(request_type, REVIEW, REVIEW, "", currency=self._booking_currency())
+        vals = self._booking_prepare_request_vals(request_type, partner, {}, "backend", decision)
+        vals.update(values)
         request = self.env["booking.change.request"].sudo().create(vals)
-        request.with_context(booking_staff_cancel=True, booking_notify_customer=notify_customer)._approve()
+        request._approve(apply=apply, decided_by=self.env.user, customer_message=customer_message)
         return request
 
+    def _booking_end_pending(self, request_type):
+        """A pending request made moot by staff ends, with a note saying why."""
+        note = {
+            "cancel": self.env._("Closed: our team cancelled the booking."),
+            "change": self.env._("Closed: our team changed the booking."),
+            "rebook": self.env._("Closed: our team booked it again."),
+        }[request_type]
+        self.booking_pending_request_id._expire(note)
+
+    def _booking_snapshot(self):
+        return {
+            "cancelled": self._booking_is_cancelled(),
+            "open": self._booking_is_open(),
+            "start": self._booking_start(),
+            "stop": self._booking_stop(),
+            "product": self._booking_product(),
+        }
+
+    def _booking_after_outside_write(self, old):
+        """A booking changed by Odoo's own buttons: record it as a staff request, approved."""
+        new = self._booking_snapshot()
+        if not old["cancelled"] and new["cancelled"]:
+            if old["open"]:
+                self._booking_record_staff_request(
+                    "cancel", {}, apply=False, customer_message=self._booking_outside_cancel_message()
+                )
+            return
+        if old["cancelled"] and not new["cancelled"]:
+            self._booking_record_staff_request(
+                "rebook", {"requested_start": new["start"], "requested_stop": new["stop"]}, apply=False
+            )
+            return
+        if new["cancelled"] or not old["open"]:
+            return
+        values = {}
+        if (old["start"], old["stop"]) != (new["start"], new["stop"]) and new["start"]:
+            values.update(requested_start=new["start"], requested_stop=new["stop"])
+        if old["product"] != new["product"]:
+            values["requested_product_id"] = new["product"].id
+        if values:
+            values.update(
+                previous_start=old["start"], previous_stop=old["stop"], previous_product_id=old["product"].id
+            )
+            self._booking_record_staff_request(
+                "change", values, apply=False, customer_message=self._booking_outside_change_message()
+            )
+
+    def _booking_outside_cancel_message(self):
+        """How the customer hears of a cancellation by hand: None, our email; False, Odoo tells them."""
+        return None
+
+    def _booking_outside_change_message(self):
+        """How the customer hears of a change made by hand: None for our email, False when Odoo tells them."""
+        return None
+
     # ------------------------------------------------------------------
-    # Notifications
+    # Links and notifications
     # ------------------------------------------------------------------
 
-    def _booking_portal_url(self, action=None, with_token=True):
-        url = f"/my/bookings/{self._booking_kind()}/{self.id}"
-        params = []
+    def _booking_ensure_token(self):
+        """The token of email links, made when an email needs it (never when a page renders)."""
+        booking = self.sudo()
+        field = self._booking_token_field()
+        if not booking[field]:
+            booking[field] = self._booking_new_token()
+        return booking[field]
+
+    def _booking_new_token(self):
+        import uuid
+
+        return str(uuid.uuid4())
+
+    def _booking_check_token(self, token):
+        """Whether ``token`` opens this booking (constant-time comparison)."""
+        stored = self.sudo()[self._booking_token_field()]
+        # consteq raises on non-ASCII text: such a token is simply wrong
+        if not stored or not isinstance(token, str) or not token.isascii():
+            return False
+        return consteq(stored, token)
+
+    def _booking_link_partner(self, pid, hash_):
+        """The recipient a link with ``pid`` and ``hash`` was signed for, if still a customer."""
+        if not isinstance(pid, str | int) or not isinstance(hash_, str) or not hash_.isascii():
+            return self.env["res.partner"]
+        try:
+            pid = int(pid)
+        except ValueError:
+            return self.env["res.partner"]
+        if not 0 < pid < 2**31 or not self.sudo()[self._booking_token_field()]:
+            return self.env["res.partner"]
+        if not consteq(self.sudo()._sign_token(pid), hash_):
+            return self.env["res.partner"]
+        partner = self.env["res.partner"].sudo().browse(pid).exists()
+        return partner if partner and self._booking_may_ask(partner) else self.env["res.partner"]
+
+    def _booking_portal_url(self, action=None, partner=None, query=None):
+        """The booking's page for ``partner``: with a token and their signature when given."""
+        params = dict(query or {})
         if action:
-            params.append(f"action={action}")
-        if with_token:
-            params.append(f"access_token={self._booking_token()}")
-        return url + ("?" + "&".join(params) if params else "")
+            params["action"] = action
+        if partner:
+            params["access_token"] = self._booking_ensure_token()
+            params["pid"] = partner.id
+            params["hash"] = self.sudo()._sign_token(partner.id)
+        url = f"/my/bookings/{self._booking_kind()}/{self.id}"
+        return f"{url}?{url_encode(params)}" if params else url
+
+    def _booking_rotate_token(self):
+        """New customers, new token: links sent to the previous ones stop working."""
+        for booking in self.sudo():
+            field = booking._booking_token_field()
+            if booking[field]:
+                booking[field] = booking._booking_new_token()
 
     @api.model
     def _booking_format_datetime(self, value, partner=None, tz=None):
         """'Tue, Nov 24, 2026, 9:00 AM' in the reader's language and time zone (no seconds)."""
         if not value:
             return ""
-        tz = tz or (partner and partner.tz) or (self and self._booking_responsible().tz) or "UTC"
+        tz = tz or (partner and partner.tz) or (self and self._booking_tz()) or "UTC"
         local = pytz.utc.localize(value).astimezone(
             pytz.timezone(tz if tz in pytz.all_timezones_set else "UTC")
         )
@@ -495,46 +872,65 @@ class BookingRequestMixin(models.AbstractModel):
         time = format_time(local, format="short", locale=locale)
         return locale.datetime_formats["medium"].replace("{1}", date).replace("{0}", time)
 
-    def _booking_log(self, request, body, alert_workers):
-        """A note on the booking; workers get it in their inbox and as a toast."""
-        workers = self.booking_worker_ids if alert_workers else self.env["res.users"]
-        author = request.partner_id if request.channel != "backend" else self.env.user.partner_id
+    def _booking_tz(self):
+        """The booking's own time zone: its responsible's, else its company's, else UTC."""
+        responsible = self._booking_responsible().sudo()
+        company = self._booking_company().sudo()
+        tz = responsible.tz or company.partner_id.tz or company.resource_calendar_id.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    def _booking_format_money(self, amount):
+        return format_amount(self.env, amount, self._booking_currency())
+
+    def _booking_tell_workers(self, body):
+        """One inbox message and one toast per worker: the mobile app and web push show the first."""
+        workers = self.booking_worker_ids
+        if not workers:
+            return
+        self.sudo().message_notify(
+            body=body,
+            subject=self.env._("Booking update: %s", self.display_name),
+            partner_ids=workers.partner_id.ids,
+            author_id=self.env.user.partner_id.id,
+            model=self._name,
+            res_id=self.id,
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+        workers._bus_send(
+            "simple_notification",
+            {
+                "title": self.env._("Booking update: %s", self.display_name),
+                "message": body.striptags() if isinstance(body, Markup) else str(body),
+                "type": "warning",
+                "sticky": True,
+            },
+        )
+
+    def _booking_log(self, body):
+        """A note in the booking's chatter (staff read the history there)."""
         self.sudo().message_post(
             body=body,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
-            partner_ids=workers.partner_id.ids,
-            author_id=author.id,
+            author_id=self.env.user.partner_id.id,
         )
-        if workers:
-            workers._bus_send(
-                "simple_notification",
-                {
-                    "title": self.env._("Booking update: %s", self.display_name),
-                    "message": body.striptags() if isinstance(body, Markup) else str(body),
-                    "type": "warning",
-                    "sticky": True,
-                },
-            )
 
-    def _booking_email_links(self):
-        """Cancel and change links for a confirmation or reminder email (empty when not offered)."""
+    def _booking_email_links(self, partner):
+        """Cancel and change links for ``partner`` in a confirmation or reminder email (or nothing)."""
         self.ensure_one()
         company = self._booking_company()
-        if not company.booking_email_links or self._booking_window("cancel")[0] == policy.CLOSED:
+        if not company.booking_email_links or not self._booking_may_ask(partner):
             return Markup()
+        decisions = self._booking_decisions()
+        cancel, change = not decisions["cancel"].closed, not decisions["change"].closed
+        if not (cancel or change):
+            return Markup()
+        base_url = self.get_base_url()
         return self.env["ir.qweb"]._render(
             "booking_change_request.booking_email_links",
             {
                 "booking": self,
-                "base_url": self.get_base_url(),
-                "cancel_url": company.booking_portal_cancel and self._booking_portal_url("cancel"),
-                "change_url": company.booking_portal_change and self._booking_portal_url("change"),
+                "cancel_url": cancel and base_url + self._booking_portal_url("cancel", partner),
+                "change_url": change and base_url + self._booking_portal_url("change", partner),
             },
         )
-
-    def _booking_add_email_links(self, body):
-        if not self.env.context.get("booking_email_links") or len(self) != 1:
-            return body
-        links = self._booking_email_links()
-        return Markup(body or "") + links if links else body

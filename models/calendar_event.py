@@ -1,33 +1,66 @@
-import uuid
+import re
+
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 
+# Calendar's Accept/Decline buttons change the booking on a GET (mail scanners follow
+# links): our customers' emails carry our Cancel and Request a change links instead.
+ACCEPT_DECLINE_LINK = re.compile(
+    r"<a\b[^>]*href=\"[^\"]*/calendar/(?:meeting|recurrence)/(?:accept|decline)\?[^\"]*\"[^>]*>.*?</a>",
+    re.DOTALL | re.IGNORECASE,
+)
+
 
 class CalendarEvent(models.Model):
+    """A visit: one appointment on the calendar (possibly one occurrence of a recurrence)."""
+
     _name = "calendar.event"
     _inherit = ["calendar.event", "booking.request.mixin"]
+    _mail_post_token_field = "booking_access_token"
 
     booking_request_ids = fields.One2many("booking.change.request", "event_id", string="Change requests")
-    booking_pending_request_id = fields.Many2one(
-        "booking.change.request",
-        string="Pending request",
-        compute="_compute_booking_pending_request_id",
-        store=True,
-    )
-    booking_request_count = fields.Integer(compute="_compute_booking_request_count")
     booking_product_id = fields.Many2one(
         "product.product",
         string="Service",
         domain=[("sale_ok", "=", True), ("type", "=", "service")],
     )
     booking_cancelled = fields.Boolean(string="Cancelled", readonly=True, copy=False, index=True)
+    booking_cancelled_alarm_ids = fields.Many2many(
+        "calendar.alarm",
+        "calendar_event_booking_cancelled_alarm_rel",
+        string="Reminders before cancellation",
+        copy=False,
+        readonly=True,
+    )
     booking_access_token = fields.Char(copy=False, groups="base.group_system")
+
+    # ------------------------------------------------------------------
+    # The adapter's hooks (see booking.request.mixin)
+    # ------------------------------------------------------------------
 
     def _booking_kind(self):
         return "visit"
 
     def _booking_request_field(self):
         return "event_id"
+
+    def _booking_start_field(self):
+        return "start"
+
+    def _booking_customer_domain(self, partner):
+        return [("partner_ids", "in", partner.ids)]
+
+    def _booking_watched_fields(self):
+        return ("start", "stop", "start_date", "stop_date", "allday", "active", "booking_product_id")
+
+    def _booking_list_fields(self):
+        return ["name", "start", "stop", "active", "booking_cancelled", "user_id"]
+
+    def _booking_prefetch_list(self):
+        result = super()._booking_prefetch_list()
+        self.user_id.fetch(["company_id", "tz"])  # a visit's policy is its organizer's company's
+        return result
 
     def _booking_start(self):
         return self.start
@@ -48,10 +81,13 @@ class CalendarEvent(models.Model):
         return self.user_id
 
     def _booking_is_cancelled(self):
-        return self.booking_cancelled
+        return self.booking_cancelled or not self.active
 
     def _booking_is_open(self):
         return self.active and not self.booking_cancelled
+
+    def _booking_engaged(self):
+        return bool(self.booking_product_id or self.booking_worker_ids or self.booking_request_ids)
 
     def _booking_price(self):
         return self.booking_product_id.lst_price
@@ -59,20 +95,19 @@ class CalendarEvent(models.Model):
     def _booking_currency(self):
         return self._booking_company().currency_id
 
-    def _booking_token(self):
-        booking = self.sudo()
-        if not booking.booking_access_token:
-            booking.booking_access_token = uuid.uuid4().hex
-        return booking.booking_access_token
-
-    def _booking_stored_token(self):
-        return self.sudo().booking_access_token
+    def _booking_token_field(self):
+        return "booking_access_token"
 
     def _booking_apply_cancel(self, request):
         # Kept, not deleted: attendees and history stay; it no longer blocks anyone's calendar
-        # and sends no more reminders.
+        # and sends no more reminders (they come back if the cancellation is undone).
         self._booking_quiet().write(
-            {"booking_cancelled": True, "show_as": "free", "alarm_ids": [Command.clear()]}
+            {
+                "booking_cancelled": True,
+                "show_as": "free",
+                "booking_cancelled_alarm_ids": [Command.set(self.alarm_ids.ids)],
+                "alarm_ids": [Command.clear()],
+            }
         )
 
     def _booking_apply_change(self, request):
@@ -85,12 +120,20 @@ class CalendarEvent(models.Model):
             self._booking_quiet().write(values)
 
     def _booking_apply_rebook(self, request):
+        self._booking_reopen({"start": request.requested_start, "stop": request.requested_stop})
+
+    def _booking_apply_undo(self, cancellation):
+        self._booking_reopen({})
+
+    def _booking_reopen(self, values):
         self._booking_quiet().write(
             {
+                "active": True,
                 "booking_cancelled": False,
                 "show_as": "busy",
-                "start": request.requested_start,
-                "stop": request.requested_stop,
+                "alarm_ids": [Command.set(self.booking_cancelled_alarm_ids.ids)],
+                "booking_cancelled_alarm_ids": [Command.clear()],
+                **values,
             }
         )
 
@@ -98,17 +141,70 @@ class CalendarEvent(models.Model):
         """Our own emails tell the customer; calendar's would say it twice."""
         return self.with_context(no_mail_to_attendees=True)
 
-    @api.depends("booking_cancelled")
-    def _compute_display_name(self):
-        result = super()._compute_display_name()
-        for event in self.filtered("booking_cancelled"):
-            event.display_name = self.env._("%s (cancelled)", event.display_name)
+    def _booking_outside_cancel_message(self):
+        return None  # archiving or deleting tells nobody: our email does
+
+    def _booking_outside_change_message(self):
+        return False  # calendar emails the attendees of a moved visit itself
+
+    # ------------------------------------------------------------------
+    # Odoo's own paths
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        customers = {event: event._booking_customers() for event in self} if "partner_ids" in vals else {}
+        result = super().write(vals)
+        changed = self.filtered(lambda e: e in customers and customers[e] != e._booking_customers())
+        changed._booking_rotate_token()
+        if "booking_worker_ids" in vals:
+            self._booking_invite_workers()
         return result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        events.filtered("booking_worker_ids")._booking_invite_workers()
+        return events
+
+    def unlink(self):
+        # A booking is cancelled and archived, not deleted: its requests are its history.
+        bookings = self.filtered(lambda e: e._booking_engaged())
+        bookings.filtered("active").action_archive()
+        return super(CalendarEvent, self - bookings).unlink()
+
+    def _booking_invite_workers(self):
+        """Workers attend their visits, so each sees them in their own calendar."""
+        for event in self:
+            missing = event.booking_worker_ids.partner_id - event.partner_ids
+            if missing:
+                event.with_context(booking_applying=event).write(
+                    {"partner_ids": [Command.link(partner.id) for partner in missing]}
+                )
+
+    def _booking_on_decline(self, partner):
+        """A customer declined in calendar's own invitation: a cancellation request, for review."""
+        if not self._booking_engaged() or not self._booking_is_open():
+            return
+        values = {"reason": self.env._("Declined from the calendar invitation.")}
+        try:
+            with self.env.cr.savepoint():
+                self._booking_request("cancel", partner, values, "email", review=True)
+        except Exception:
+            self._booking_log(
+                Markup("<p>%s</p>")
+                % self.env._("%s declined the calendar invitation of this visit.", partner.name)
+            )
+
     def message_notify(self, **kwargs):
-        # Calendar sends invitations and reminders one attendee at a time: add the
-        # links when that attendee is a customer of the visit.
+        # Calendar's invitations, updates and reminders reach one attendee at a time: a
+        # customer's carry our links instead of calendar's Accept and Decline.
         recipients = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
-        if len(self) == 1 and recipients and recipients <= self._booking_customers():
-            kwargs["body"] = self._booking_add_email_links(kwargs.get("body", ""))
+        if (
+            len(self) == 1
+            and len(recipients) == 1
+            and self._booking_engaged()
+            and self._booking_may_ask(recipients)
+        ):
+            body = ACCEPT_DECLINE_LINK.sub("", str(kwargs.get("body") or ""))
+            kwargs["body"] = Markup(body) + self._booking_email_links(recipients)
         return super().message_notify(**kwargs)

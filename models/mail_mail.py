@@ -23,10 +23,7 @@ class MailMail(models.Model):
                 ("create_date", ">=", fields.Datetime.now() - timedelta(days=RETRY_DAYS)),
             ]
         )
-        mails.write({"state": "outgoing", "failure_reason": False})
-        mails.notification_ids.filtered(lambda n: n.failure_type == "mail_smtp").write(
-            {"notification_status": "ready", "failure_type": False, "failure_reason": False}
-        )
+        mails.action_retry()
         if mails:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return mails

@@ -5,17 +5,12 @@ from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
+    """An order: a booked service, dated by its delivery date."""
+
     _name = "sale.order"
     _inherit = ["sale.order", "booking.request.mixin"]
 
     booking_request_ids = fields.One2many("booking.change.request", "order_id", string="Change requests")
-    booking_pending_request_id = fields.Many2one(
-        "booking.change.request",
-        string="Pending request",
-        compute="_compute_booking_pending_request_id",
-        store=True,
-    )
-    booking_request_count = fields.Integer(compute="_compute_booking_request_count")
     booking_duration = fields.Float(
         string="Duration (hours)", default=1.0, help="How long the booked service takes."
     )
@@ -41,11 +36,41 @@ class SaleOrder(models.Model):
         for order in self:
             order.booking_product_id = order._booking_service_line().product_id
 
+    # ------------------------------------------------------------------
+    # The adapter's hooks (see booking.request.mixin)
+    # ------------------------------------------------------------------
+
     def _booking_kind(self):
         return "order"
 
     def _booking_request_field(self):
         return "order_id"
+
+    def _booking_start_field(self):
+        return "commitment_date"
+
+    def _booking_customer_domain(self, partner):
+        return [
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+            ("state", "in", ("sale", "cancel")),
+            ("commitment_date", "!=", False),
+        ]
+
+    def _booking_watched_fields(self):
+        return ("state", "commitment_date", "booking_duration", "order_line")
+
+    def _booking_list_fields(self):
+        return [
+            "name",
+            "commitment_date",
+            "booking_stop",
+            "state",
+            "locked",
+            "company_id",
+            "currency_id",
+            "amount_untaxed",
+            "user_id",
+        ]
 
     def _booking_start(self):
         return self.commitment_date
@@ -60,7 +85,7 @@ class SaleOrder(models.Model):
         return self.partner_id
 
     def _booking_may_ask(self, partner):
-        return partner.commercial_partner_id == self.partner_id.commercial_partner_id
+        return bool(partner) and partner.commercial_partner_id == self.partner_id.commercial_partner_id
 
     def _booking_responsible(self):
         return self.user_id
@@ -71,22 +96,28 @@ class SaleOrder(models.Model):
     def _booking_is_open(self):
         return self.state == "sale" and not self.locked
 
+    def _booking_engaged(self):
+        return bool(self.commitment_date) and self.state in ("sale", "cancel")
+
     def _booking_price(self):
         return self.amount_untaxed
 
     def _booking_currency(self):
         return self.currency_id
 
+    def _booking_invoice_partner(self):
+        return self.partner_invoice_id
+
+    def _booking_token_field(self):
+        return "access_token"
+
+    def _booking_ensure_token(self):
+        return self._portal_ensure_token()
+
     def _booking_service_line(self):
         return self.order_line.filtered(
             lambda line: not line.display_type and line.product_id.type == "service"
         )[:1]
-
-    def _booking_token(self):
-        return self._portal_ensure_token()
-
-    def _booking_stored_token(self):
-        return self.sudo().access_token
 
     def _booking_apply_cancel(self, request):
         # Odoo's own cancellation, so draft invoices are cancelled with the order.
@@ -103,26 +134,45 @@ class SaleOrder(models.Model):
                 )
             line.product_id = request.requested_product_id
         if request.requested_start:
-            self._booking_move(request)
+            self._booking_move(request.requested_start, request.requested_stop)
 
     def _booking_apply_rebook(self, request):
         self.action_draft()
-        self._booking_move(request)
+        self._booking_move(request.requested_start, request.requested_stop)
         self.action_confirm()
 
-    def _booking_move(self, request):
-        duration = (request.requested_stop - request.requested_start).total_seconds() / 3600.0
+    def _booking_apply_undo(self, cancellation):
+        self.action_draft()
+        self.action_confirm()
+
+    def _booking_move(self, start, stop):
         self.write(
             {
-                "commitment_date": request.requested_start,
-                "booking_duration": duration,
+                "commitment_date": start,
+                "booking_duration": (stop - start).total_seconds() / 3600.0,
                 "booking_reminder_sent": False,
             }
         )
 
+    def _booking_outside_cancel_message(self):
+        return False  # Odoo's cancel wizard emails the customer, or staff chose not to
+
+    # ------------------------------------------------------------------
+    # Odoo's own paths and emails
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        customers = {order: order.partner_id for order in self} if "partner_id" in vals else {}
+        result = super().write(vals)
+        self.filtered(lambda o: o in customers and customers[o] != o.partner_id)._booking_rotate_token()
+        return result
+
     def message_post(self, **kwargs):
-        # The confirmation and reminder emails (flagged in context) carry the links.
-        kwargs["body"] = self._booking_add_email_links(kwargs.get("body", ""))
+        # The confirmation and reminder emails (flagged below) carry the customer's links.
+        if self.env.context.get("booking_email_links") and len(self) == 1:
+            links = self._booking_email_links(self.partner_id)
+            if links:
+                kwargs["body"] = (kwargs.get("body") or "") + links
         return super().message_post(**kwargs)
 
     def _send_order_confirmation_mail(self):

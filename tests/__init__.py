@@ -1,6 +1,7 @@
 from . import (
     test_approval,
     test_concurrency,
+    test_every_path,
     test_fees,
     test_fuzz,
     test_install,
@@ -9,6 +10,8 @@ from . import (
     test_notifications,
     test_policy,
     test_portal,
+    test_portal_access,
+    test_portal_findings,
     test_portal_performance,
     test_portal_tours,
     test_security,

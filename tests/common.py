@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
@@ -66,11 +67,14 @@ class BookingCase(TransactionCase):
         cls.reviewer = new_test_user(
             cls.env,
             "reviewer_r",
-            groups="base.group_user,sales_team.group_sale_salesman,booking_change_request.group_booking_reviewer",
+            groups="base.group_user,sales_team.group_sale_salesman_all_leads,booking_change_request.group_booking_reviewer",
             name="Rita Reviewer",
             email="rita@example.com",
         )
         cls.reason = cls.env.ref("booking_change_request.reason_schedule_conflict")
+        cls.company.booking_service_product_ids = [Command.set((cls.walk | cls.grooming).ids)]
+        cls.fee_product = cls.env.ref("booking_change_request.product_booking_fee")
+        cls.fee_product.taxes_id = False
 
     # ------------------------------------------------------------------
     # Bookings
@@ -140,3 +144,23 @@ class BookingCase(TransactionCase):
     @staticmethod
     def now():
         return fields.Datetime.now()
+
+    @staticmethod
+    def link_params(booking, partner, action=None):
+        """The access_token, pid and hash of the link ``partner`` gets by email."""
+        url = booking._booking_portal_url(action, partner)
+        return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+    @classmethod
+    def make_other_company(cls):
+        """A second company with its own reviewer, who must not act on the first one's bookings."""
+        company = cls.env["res.company"].create({"name": "Other Company"})
+        reviewer = new_test_user(
+            cls.env,
+            "reviewer_other",
+            groups="base.group_user,sales_team.group_sale_salesman,booking_change_request.group_booking_reviewer",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+            name="Oscar Other",
+        )
+        return company, reviewer

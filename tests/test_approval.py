@@ -36,7 +36,9 @@ class TestApproval(BookingCase):
         visit = visit_request.event_id
         self.assertRecordValues(visit, [{"booking_cancelled": True, "show_as": "free", "active": True}])
         self.assertIn(self.partner_a, visit.partner_ids, "attendees stay")
-        self.assertIn("(cancelled)", visit.display_name)
+        self.assertNotIn(
+            "cancelled", visit.display_name, "emails say it once, not 'X (cancelled) is cancelled'"
+        )
         self.assertEqual(order_request.order_id.state, "cancel")
 
     def test_order_cancellation_cancels_draft_invoices(self):
@@ -88,7 +90,9 @@ class TestApproval(BookingCase):
             visit, order = self.bookings(NOW + timedelta(hours=30))
             new_start = NOW + timedelta(days=3)
             requests = self.change(visit, new_start, hours=2, requested_product_id=self.grooming.id)
-            requests |= self.change(order, new_start, hours=2, requested_product_id=self.grooming.id)
+            requests |= self.change(
+                order, new_start + timedelta(hours=3), hours=2, requested_product_id=self.grooming.id
+            )
             requests.with_user(self.reviewer).action_approve()
         self.assertRecordValues(
             visit,
@@ -101,7 +105,8 @@ class TestApproval(BookingCase):
             ],
         )
         self.assertRecordValues(
-            order, [{"commitment_date": new_start, "booking_duration": 2.0, "state": "sale"}]
+            order,
+            [{"commitment_date": new_start + timedelta(hours=3), "booking_duration": 2.0, "state": "sale"}],
         )
         self.assertEqual(order.order_line.product_id, self.grooming)
         self.assertEqual(requests.mapped("previous_start"), [NOW + timedelta(hours=30)] * 2)
@@ -209,16 +214,18 @@ class TestApproval(BookingCase):
                 self.assertEqual(booking._booking_start(), new_start)
 
     def test_staff_cancel_wizard(self):
-        """Staff cancel from the backend with the proposed fee, edited, and a reason."""
+        """A reviewer cancels from the backend: the proposed fee, edited, a reason, an editable email."""
         with freeze_time(NOW):
             for booking in self.bookings(NOW + timedelta(hours=10)):
-                action = booking.with_user(self.organizer).action_booking_cancel()
+                action = booking.with_user(self.reviewer).sudo(False).action_booking_cancel()
                 form = Form(
-                    self.env[action["res_model"]].with_user(self.organizer).with_context(**action["context"])
+                    self.env[action["res_model"]].with_user(self.reviewer).with_context(**action["context"])
                 )
                 self.assertEqual(form.fee_amount, 20.0, "the same fee the tiers give a customer")
+                self.assertIn("We had to cancel your booking", form.body)
                 form.fee_amount = 15.0
                 form.reason_id = self.reason
+                form.body = "<p>Dear Alice, the storm closes the park. Sorry!</p>"
                 form.save().action_cancel_booking()
                 request = booking.booking_request_ids
                 self.assertRecordValues(
@@ -228,16 +235,31 @@ class TestApproval(BookingCase):
                             "channel": "backend",
                             "state": "approved",
                             "fee_amount": 15.0,
-                            "decided_by_id": self.organizer.id,
+                            "decided_by_id": self.reviewer.id,
                         }
                     ],
                 )
                 self.assertTrue(booking._booking_is_cancelled())
                 self.assertEqual(request.fee_invoice_id.amount_untaxed, 15.0)
+                email = request.message_ids.filtered(lambda m: self.partner_a in m.partner_ids)
+                self.assertIn("the storm closes the park", email.body)
 
     def test_staff_cancel_closes_pending_request(self):
-        """A pending request made moot by a staff cancellation is closed."""
+        """A pending request made moot by a staff cancellation ends with a note saying why."""
         requests = self.review_requests("change")
         for request in requests:
-            request._booking()._booking_staff_cancel(False, "storm", 0.0)
-        self.assertEqual(requests.mapped("state"), ["denied", "denied"])
+            request._booking().with_user(self.reviewer)._booking_staff_cancel(False, "storm", 0.0)
+        self.assertEqual(requests.mapped("state"), ["expired", "expired"])
+        self.assertEqual(set(requests.mapped("decision_note")), {"Closed: our team cancelled the booking."})
+        self.assertFalse(requests.activity_ids)
+
+    def test_no_decision_on_a_booking_no_longer_open(self):
+        """A change pending on an order that staff then cancelled with Odoo's button cannot be approved."""
+        with freeze_time(NOW):
+            order = self.make_order(NOW + timedelta(hours=30))
+            request = self.change(order, NOW + timedelta(hours=40))
+            self.env.cr.execute("UPDATE sale_order SET state = 'cancel' WHERE id = %s", [order.id])
+            order.invalidate_recordset()
+            with self.assertRaisesRegex(UserError, "no longer open"):
+                request.with_user(self.reviewer).action_approve()
+            self.assertEqual(request.state, "pending")

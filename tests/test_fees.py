@@ -123,3 +123,30 @@ class TestFees(BookingCase):
         self.assertEqual(request.currency_id, eur)
         self.assertEqual(request.fee_amount, 6.85)  # 7.5 USD * 0.9137 = 6.85275
         self.assertEqual(request.fee_invoice_id.currency_id, eur)
+
+    def test_fee_shown_is_fee_invoiced(self):
+        """With a taxed fee product, the dialog's fee, the request's and the invoice's total agree."""
+        tax = self.env["account.tax"].create({"name": "VAT 15%", "amount": 15.0, "amount_type": "percent"})
+        self.fee_product.taxes_id = [Command.set(tax.ids)]
+        with freeze_time(NOW):
+            for booking in self.bookings(NOW + timedelta(hours=40)):
+                decision = booking._booking_decision("cancel")
+                self.assertEqual((decision.fee, decision.fee_total), (10.0, 11.5))
+                request = self.cancel(booking)
+                self.assertEqual(request.fee_invoice_id.amount_total, decision.fee_total)
+                self.assertEqual(request.fee_total, 11.5)
+
+    def test_fee_invoice_emailed_with_its_portal_link(self):
+        """The customer receives the fee invoice by email, with the button to see and pay it online."""
+        with freeze_time(NOW):
+            for booking in self.bookings(NOW + timedelta(hours=40)):
+                invoice = self.cancel(booking).fee_invoice_id
+                email = invoice.message_ids.filtered(lambda m: self.partner_a in m.partner_ids)
+                self.assertEqual(len(email), 1)
+                self.assertIn(invoice.name, email.subject)
+                self.assertIn("10.00", email.body)
+                self.assertTrue(email.mail_ids, "queued for the customer")
+                body = email.mail_ids.body_html
+                # the portal's View button: Odoo's signed link to the invoice for this customer
+                self.assertIn(f"model=account.move&amp;pid={self.partner_a.id}&amp;res_id={invoice.id}", body)
+                self.assertIn(f"access_token={invoice.access_token}", body)

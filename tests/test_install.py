@@ -36,7 +36,7 @@ class TestInstall(TransactionCase):
             .search([])
             .filtered(lambda m: m.get_external_id()[m.id].startswith("booking_change_request."))
         )
-        self.assertEqual(len(menus), 5)
+        self.assertEqual(len(menus), 6)
         for menu in menus:
             action = menu.action
             self.assertTrue(action, menu.name)
@@ -60,8 +60,18 @@ class TestInstall(TransactionCase):
             "mail_template_request_denied",
             "mail_template_booking_cancelled_by_staff",
             "mail_template_booking_order_reminder",
+            "mail_template_booking_changed_by_staff",
+            "mail_template_fee_invoice",
             "ir_cron_booking_request_expire",
             "ir_cron_booking_order_reminder",
             "action_booking_change_request_approve",
         ):
             self.assertTrue(self.env.ref(f"booking_change_request.{xmlid}"))
+
+    def test_company_columns_accept_a_company_made_without_them(self):
+        """Odoo's own tests create companies before our fields load: none of our columns may be NOT NULL."""
+        self.env.cr.execute(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_name = 'res_company' AND column_name LIKE 'booking%%' AND is_nullable = 'NO'"""
+        )
+        self.assertEqual(self.env.cr.fetchall(), [])

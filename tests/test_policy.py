@@ -2,9 +2,11 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..tools.refusal import BookingRefusal
 from .common import NOW, BookingCase
 
 
@@ -78,16 +80,17 @@ class TestPolicyWindows(BookingCase):
                 self.assertEqual(self.cancel(booking).state, "approved")
 
     def test_one_pending_request_per_booking(self):
-        """A second request while one is pending is refused with its name."""
+        """A second request while one is pending is refused with its name (409)."""
         with freeze_time(NOW):
             for booking in self.bookings(NOW + timedelta(hours=30)):
                 first = self.cancel(booking)
-                with self.assertRaisesRegex(UserError, first.name):
+                with self.assertRaisesRegex(BookingRefusal, first.name) as refused:
                     self.change(booking, NOW + timedelta(days=3))
+                self.assertEqual(refused.exception.status, 409)
                 self.assertEqual(booking.booking_request_ids, first)
 
     def test_company_switches(self):
-        """Self-service turned off in settings refuses the portal, not the backend."""
+        """Self-service turned off in settings refuses the portal, not staff."""
         self.company.write({"booking_portal_cancel": False, "booking_portal_change": False})
         with freeze_time(NOW):
             for booking in self.bookings(NOW + timedelta(days=5)):
@@ -95,7 +98,8 @@ class TestPolicyWindows(BookingCase):
                     self.cancel(booking)
                 with self.assertRaisesRegex(UserError, "Online changes are not offered"):
                     self.change(booking, NOW + timedelta(days=6))
-                self.assertEqual(self.cancel(booking, channel="backend").state, "approved")
+                request = booking.with_user(self.reviewer)._booking_staff_cancel(fee_amount=0.0)
+                self.assertEqual(request.state, "approved")
 
     def test_reason_rules(self):
         """A required reason, and a reason that asks for the customer's words."""
@@ -112,38 +116,192 @@ class TestPolicyWindows(BookingCase):
                 request = self.cancel(booking, reason_id=other.id, reason="Moving abroad")
                 self.assertRecordValues(request, [{"reason_id": other.id, "reason": "Moving abroad"}])
 
-    def test_change_input_rules(self):
-        """A change is in the future, ends after it starts and names a service we sell."""
-        not_sold = self.env["product.product"].create(
-            {"name": "Internal", "type": "service", "sale_ok": False}
-        )
-        goods = self.env["product.product"].create({"name": "Leash", "type": "consu", "sale_ok": True})
+    def test_a_picked_reason_is_enough(self):
+        """With a reason required, picking one from the list needs no words."""
+        self.company.booking_cancel_reason_required = True
         with freeze_time(NOW):
             for booking in self.bookings(NOW + timedelta(days=5)):
-                with self.assertRaisesRegex(UserError, "in the future"):
+                self.assertEqual(self.cancel(booking, reason_id=self.reason.id).state, "approved")
+
+    def test_change_input_rules(self):
+        """A change is in the future, ends after it starts and names one of the company's services."""
+        not_offered = self.env["product.product"].create(
+            {"name": "Hotel Accommodation", "type": "service", "sale_ok": True, "list_price": 14.0}
+        )
+        with freeze_time(NOW):
+            for booking in self.bookings(NOW + timedelta(days=5)):
+                with self.assertRaisesRegex(UserError, "too close or already past"):
                     self.change(booking, NOW - timedelta(hours=1))
                 with self.assertRaisesRegex(UserError, "end must come after"):
                     self.change(booking, NOW + timedelta(days=6), hours=-1)
-                for product in (not_sold, goods):
-                    with self.assertRaisesRegex(UserError, "services we offer"):
-                        self.change(booking, NOW + timedelta(days=6), requested_product_id=product.id)
+                with self.assertRaisesRegex(UserError, "services we offer"):
+                    self.change(booking, NOW + timedelta(days=6), requested_product_id=not_offered.id)
                 with self.assertRaisesRegex(UserError, "what to change"):
                     booking._booking_request_change(self.partner_a, {}, "portal")
                 self.assertFalse(booking.booking_request_ids)
 
-    def test_only_the_customer_may_ask(self):
-        """Another customer is refused with an AccessError."""
+    def test_durations_from_15_minutes_to_14_days(self):
+        """336 hours is the longest a booking may last, 15 minutes the shortest."""
         with freeze_time(NOW):
             for booking in self.bookings(NOW + timedelta(days=5)):
-                with self.assertRaises(AccessError):
-                    self.cancel(booking, partner=self.partner_b)
+                for hours in (0.2, 336.5):
+                    with self.assertRaisesRegex(UserError, "15 minutes to 14 days"):
+                        self.change(booking, NOW + timedelta(days=6), hours=hours)
+                self.assertFalse(booking.booking_request_ids)
 
-    def test_quote_tells_window_and_fee(self):
-        """What the portal shows before confirming: window and exact fee."""
+    def test_only_the_customer_may_ask(self):
+        """Another customer is refused (403) and nothing is filed."""
         with freeze_time(NOW):
-            visit, order = self.bookings(NOW + timedelta(hours=30))
-            for booking in (visit, order):
-                quote = booking._booking_quote("cancel")
-                self.assertEqual(quote["window"], "review")
-                self.assertEqual(quote["fee"], 20.0)
-            self.assertEqual(order._booking_quote("cancel", None)["currency"], order.currency_id)
+            for booking in self.bookings(NOW + timedelta(days=5)):
+                with self.assertRaises(BookingRefusal) as refused:
+                    self.cancel(booking, partner=self.partner_b)
+                self.assertEqual(refused.exception.status, 403)
+                self.assertFalse(booking.booking_request_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestDecision(BookingCase):
+    """One decision: what the customer is told is what the engine then does."""
+
+    def decide(self, booking, start, hours=1.0, **values):
+        return booking._booking_decision(
+            "change", {"requested_start": start, "requested_stop": start + timedelta(hours=hours), **values}
+        )
+
+    def test_cancel_decision_is_what_happens(self):
+        """The cancellation decision (outcome, fee) is the request the engine files."""
+        with freeze_time(NOW):
+            for hours, outcome, fee in ((30, "review", 20.0), (24 * 5, "free", 0.0)):
+                for booking in self.bookings(NOW + timedelta(hours=hours)):
+                    decision = booking._booking_decision("cancel")
+                    self.assertEqual((decision.outcome, decision.fee), (outcome, fee))
+                    request = self.cancel(booking)
+                    expected_state = {"review": "pending", "free": "approved"}[outcome]
+                    self.assertRecordValues(request, [{"state": expected_state, "fee_amount": fee}])
+
+    def test_a_time_move_with_free_workers_is_free(self):
+        """The same service and duration at a time the workers are free: confirmed at once, as said."""
+        with freeze_time(NOW):
+            for days, booking in enumerate(self.bookings(NOW + timedelta(days=5))):
+                new_start = NOW + timedelta(days=6 + days)  # the two bookings share their worker
+                decision = self.decide(booking, new_start)
+                self.assertEqual(decision.outcome, "free")
+                self.assertIn("confirmed at once", decision.message)
+                request = self.change(booking, new_start)
+                self.assertRecordValues(request, [{"state": "approved", "auto_approved": True}])
+
+    def test_no_new_time_is_never_free(self):
+        """Without a new time the dialog says review, and the engine reviews."""
+        with freeze_time(NOW):
+            for booking in self.bookings(NOW + timedelta(days=5)):
+                self.assertEqual(booking._booking_decision("change").outcome, "review")
+                request = booking._booking_request_change(
+                    self.partner_a, {"requested_note": "gate"}, "portal"
+                )
+                self.assertEqual(request.state, "pending")
+
+    def test_longer_visit_or_other_service_goes_to_review(self):
+        """A 1-hour visit stretched to 336 hours, or swapped for another service, waits for a person."""
+        with freeze_time(NOW):
+            for booking in self.bookings(NOW + timedelta(days=5)):
+                new_start = NOW + timedelta(days=6)
+                for values in ({"hours": 336}, {"requested_product_id": self.grooming.id}):
+                    decision = self.decide(booking, new_start, **values)
+                    self.assertEqual(decision.outcome, "review", values)
+                request = self.change(booking, new_start, hours=336)
+                self.assertEqual(request.state, "pending")
+                self.assertEqual(booking._booking_start(), NOW + timedelta(days=5))
+
+    def test_moving_out_of_the_fee_window_needs_a_person(self):
+        """30 hours before, inside the fee window: moving 60 days away is not free (then cancelling free)."""
+        self.company.booking_change_auto_approve = "always"
+        with freeze_time(NOW):
+            for booking in self.bookings(NOW + timedelta(hours=30)):
+                decision = self.decide(booking, NOW + timedelta(days=60))
+                self.assertEqual(decision.outcome, "review")
+                self.assertIn("fee", decision.message)
+                self.assertEqual(self.change(booking, NOW + timedelta(days=60)).state, "pending")
+
+    def test_busy_workers_send_a_change_to_review(self):
+        """The workers busy at the new time: review, and the reviewer sees the conflict."""
+        with freeze_time(NOW):
+            new_start = NOW + timedelta(days=6)
+            self.make_visit(new_start, partner=self.partner_b)
+            for booking in self.bookings(NOW + timedelta(days=5)):
+                decision = self.decide(booking, new_start)
+                self.assertEqual(decision.outcome, "review")
+                self.assertIn("busy", decision.message)
+
+    def test_services_offered_are_the_companys(self):
+        """The services a customer may pick: the company's bookable ones, else the booking's own only."""
+        with freeze_time(NOW):
+            visit = self.make_visit(NOW + timedelta(days=5))
+            self.assertEqual(visit._booking_services(), self.walk | self.grooming)
+            self.company.booking_service_product_ids = [Command.clear()]
+            self.assertEqual(visit._booking_services(), self.walk)
+
+    def test_limits_close_the_change(self):
+        """Past the number of changes or the horizon, a change is closed with whom to contact."""
+        self.company.write({"booking_change_limit": 1, "booking_change_horizon_days": 30})
+        with freeze_time(NOW):
+            for days, booking in enumerate(self.bookings(NOW + timedelta(days=5))):
+                far = self.decide(booking, NOW + timedelta(days=40))
+                self.assertEqual(far.outcome, "closed")
+                self.assertIn("30 days", far.message)
+                self.assertEqual(self.change(booking, NOW + timedelta(days=6 + days)).state, "approved")
+                again = self.decide(booking, NOW + timedelta(days=9))
+                self.assertEqual(again.outcome, "closed")
+                self.assertIn("Olga Organizer", again.message)
+                with self.assertRaises(BookingRefusal):
+                    self.change(booking, NOW + timedelta(days=9))
+
+    def test_change_reason_required(self):
+        """A company may require the customer's reason for a change."""
+        self.company.booking_change_reason_required = True
+        with freeze_time(NOW):
+            for days, booking in enumerate(self.bookings(NOW + timedelta(days=5))):
+                with self.assertRaisesRegex(UserError, "why you ask"):
+                    self.change(booking, NOW + timedelta(days=6 + days))
+                request = self.change(booking, NOW + timedelta(days=6 + days), requested_note="visit")
+                self.assertEqual(request.state, "approved")
+
+    def test_rebook_only_after_the_customers_own_cancellation(self):
+        """Book again is offered after the customer cancelled, not after staff did."""
+        with freeze_time(NOW):
+            mine, staffs = self.bookings(NOW + timedelta(days=5)), self.bookings(NOW + timedelta(days=5))
+            for booking in mine:
+                self.cancel(booking)
+                self.assertFalse(booking._booking_decision("rebook").closed)
+            for booking in staffs:
+                booking.with_user(self.reviewer)._booking_staff_cancel(fee_amount=0.0)
+                decision = booking._booking_decision("rebook")
+                self.assertTrue(decision.closed)
+                self.assertIn("cancelled by our team", decision.message)
+                with self.assertRaises(BookingRefusal):
+                    booking._booking_request_rebook(
+                        self.partner_a, {"requested_start": NOW + timedelta(days=9)}, "portal"
+                    )
+
+    def test_a_declined_quotation_is_never_booked_again(self):
+        """A quotation cancelled unconfirmed (declined, or by staff) is never confirmed by 'book again'."""
+        with freeze_time(NOW):
+            quotation = self.make_order(NOW + timedelta(days=5), confirm=False)
+            quotation.action_quotation_sent()
+            quotation.with_context(disable_cancel_warning=True).action_cancel()
+            self.assertTrue(quotation._booking_decision("rebook").closed)
+            with self.assertRaises(BookingRefusal):
+                quotation._booking_request_rebook(
+                    self.partner_a, {"requested_start": NOW + timedelta(days=9)}, "portal"
+                )
+            self.assertEqual(quotation.state, "cancel")
+
+    def test_rebook_without_duration_or_date(self):
+        """An order without delivery date or duration books again for an hour, never crashes."""
+        with freeze_time(NOW):
+            order = self.make_order(NOW + timedelta(days=5))
+            self.cancel(order)
+            order.with_context(booking_applying=order).write({"booking_duration": 0.0})
+            request = order._booking_request_rebook(
+                self.partner_a, {"requested_start": NOW + timedelta(days=9)}, "portal"
+            )
+            self.assertEqual(request.requested_stop - request.requested_start, timedelta(hours=1))

@@ -40,6 +40,10 @@ class BookingHttpCase(HttpCase, BookingCase):
     def url(self, booking, suffix=""):
         return f"/my/bookings/{booking._booking_kind()}/{booking.id}{suffix}"
 
+    def link_query(self, booking, partner):
+        """'?access_token=…&pid=…&hash=…' as in the emails ``partner`` gets."""
+        return "?" + "&".join(f"{key}={value}" for key, value in self.link_params(booking, partner).items())
+
     def local_input(self, value, tz="Europe/Brussels"):
         return pytz.utc.localize(value).astimezone(pytz.timezone(tz)).strftime("%Y-%m-%dT%H:%M")
 
@@ -105,42 +109,42 @@ class TestPortalPages(BookingHttpCase):
             self.assertIn("o_booking_change_form", page.text)
 
     def test_refusals_on_get(self):
-        """Unknown, another customer's, huge ids and unknown kinds: 404 or 403, never 500."""
+        """Unknown, another's, huge ids, unknown kinds: 404 alike (ids tell nothing), never 500."""
         other = self.make_visit(self.far, partner=self.partner_b)
         self.login(self.customer_a)
-        for url, status in (
-            (self.url(other), 403),
-            ("/my/bookings/visit/999999", 404),
-            ("/my/bookings/visit/99999999999999999999", 404),
-            ("/my/bookings/order/0", 404),
-            ("/my/bookings/boat/1", 404),
+        for url in (
+            self.url(other),
+            "/my/bookings/visit/999999",
+            "/my/bookings/visit/99999999999999999999",
+            "/my/bookings/order/0",
+            "/my/bookings/boat/1",
         ):
             with self.subTest(url=url):
-                self.assertEqual(self.url_open(url).status_code, status)
+                self.assertEqual(self.url_open(url).status_code, 404)
 
     def test_token_holder(self):
-        """A valid token opens that one booking without login; forged or foreign ones do not."""
+        """A link opens that one booking without login; forged or foreign ones do not, alike."""
         visit, order = self.make_visit(self.far), self.make_order(self.far)
         other = self.make_visit(self.far, partner=self.partner_b)
         self.logout()
         for booking in (visit, order):
-            token = booking._booking_token()
-            page = self.url_open(self.url(booking, f"?access_token={token}"))
+            query = self.link_query(booking, self.partner_a)
+            page = self.url_open(self.url(booking, query))
             self.assertEqual(page.status_code, 200)
             self.assertIn("o_booking_cancel_form", page.text)
-            self.assertEqual(self.url_open(self.url(booking, "?access_token=forged")).status_code, 403)
-            self.assertEqual(self.url_open(self.url(other, f"?access_token={token}")).status_code, 403)
-        self.assertEqual(self.url_open(self.url(visit)).status_code, 403, "no token, no login")
+            self.assertEqual(self.url_open(self.url(booking, "?access_token=forged")).status_code, 404)
+            self.assertEqual(self.url_open(self.url(other, query)).status_code, 404)
+        self.assertEqual(self.url_open(self.url(visit)).status_code, 404, "no token, no login")
 
     def test_email_link_get_changes_nothing(self):
         """Mail scanners follow links: a GET with ?action=cancel changes nothing."""
         for booking in (self.make_visit(self.far), self.make_order(self.far)):
-            token = booking._booking_token()
+            query = self.link_query(booking, self.partner_a)
             booking.flush_recordset()
             write_date = booking.write_date
             self.logout()
             for action in ("cancel", "change", "rebook"):
-                page = self.url_open(self.url(booking, f"?action={action}&access_token={token}"))
+                page = self.url_open(self.url(booking, f"{query}&action={action}"))
                 self.assertEqual(page.status_code, 200)
             booking.invalidate_recordset()
             self.assertEqual(booking.write_date, write_date)
@@ -148,17 +152,27 @@ class TestPortalPages(BookingHttpCase):
             self.assertIn('data-booking-action="rebook"', page.text)
 
     def test_started_or_cancelled_booking_link(self):
-        """A link of a started booking says so; of a cancelled one offers Book again."""
+        """A link of a started booking says so; of one the customer cancelled, offers Book again."""
         started = self.make_visit(self.at(-1))
         cancelled = self.make_order(self.far)
         self.cancel(cancelled)
         self.logout()
-        page = self.url_open(self.url(started, f"?action=cancel&access_token={started._booking_token()}"))
+        page = self.url_open(self.url(started, self.link_query(started, self.partner_a) + "&action=cancel"))
         self.assertIn("has started", page.text)
         self.assertNotIn("o_booking_cancel_form", page.text)
-        page = self.url_open(self.url(cancelled, f"?action=cancel&access_token={cancelled._booking_token()}"))
+        page = self.url_open(
+            self.url(cancelled, self.link_query(cancelled, self.partner_a) + "&action=cancel")
+        )
         self.assertIn("o_booking_book_again", page.text)
         self.assertIn("o_booking_rebook_form", page.text)
+
+    def test_contact_links_on_a_closed_booking(self):
+        """Whom to contact is a phone number and an address a phone can use."""
+        started = self.make_visit(self.at(-1))
+        self.login(self.customer_a)
+        page = self.url_open(self.url(started)).text
+        self.assertIn('href="tel:+15550100"', page)
+        self.assertIn('href="mailto:bookings@example.com"', page)
 
 
 @tagged("post_install", "-at_install")
@@ -191,18 +205,20 @@ class TestPortalPosts(BookingHttpCase):
             self.assertTrue(request.requester_user_agent)
             self.assertIn("Your booking is cancelled.", self.url_open(response.headers["Location"]).text)
 
-    def test_cancel_with_token(self):
-        """A token holder cancels without login: channel email, the booking's customer asks."""
+    def test_cancel_with_link(self):
+        """A link holder cancels without login: channel email, the link's recipient asks."""
         order = self.make_order(self.far)
-        token = order._booking_token()
+        params = self.link_params(order, self.partner_a)
         self.logout()
-        response = self.post(self.url(order, "/cancel"), {"access_token": token})
+        response = self.post(self.url(order, "/cancel"), params)
         self.assertEqual(response.status_code, 303)
-        self.assertIn(f"access_token={token}", response.headers["Location"])
+        self.assertIn(f"access_token={params['access_token']}", response.headers["Location"])
+        self.assertIn(f"hash={params['hash']}", response.headers["Location"])
         self.assertRecordValues(
             order.booking_request_ids, [{"channel": "email", "partner_id": self.partner_a.id}]
         )
         self.assertEqual(order.state, "cancel")
+        self.assertEqual(self.url_open(response.headers["Location"]).status_code, 200)
 
     def test_missing_csrf(self):
         """Without the CSRF token: 400 and nothing changes."""
@@ -223,7 +239,7 @@ class TestPortalPosts(BookingHttpCase):
         self.assertUnchanged(visit)
 
     def test_another_customers_booking(self):
-        """Another customer's booking: 403 whatever the route, logged in or with one's own token."""
+        """Another customer's booking: 404 whatever the route, logged in or with one's own link."""
         mine = self.make_visit(self.far)
         other = self.make_visit(self.far, partner=self.partner_b)
         for logged_in in (True, False):
@@ -232,8 +248,11 @@ class TestPortalPosts(BookingHttpCase):
             else:
                 self.logout()
             for suffix in ("/cancel", "/change", "/rebook"):
-                data = {"access_token": mine._booking_token(), "requested_start": self.local_input(self.far)}
-                self.assertEqual(self.post(self.url(other, suffix), data).status_code, 403)
+                data = {
+                    **self.link_params(mine, self.partner_a),
+                    "requested_start": self.local_input(self.far),
+                }
+                self.assertEqual(self.post(self.url(other, suffix), data).status_code, 404)
         self.assertUnchanged(other)
 
     def test_malformed_input(self):
@@ -249,10 +268,12 @@ class TestPortalPosts(BookingHttpCase):
             {"requested_start": good_start, "requested_duration": "-1"},
             {"requested_start": good_start, "requested_duration": "nan"},
             {"requested_start": good_start, "requested_duration": "1e999"},
+            {"requested_start": good_start, "requested_duration": "336.5"},
             {"requested_start": good_start, "requested_product_id": "x"},
             {"requested_start": good_start, "requested_product_id": "99999999999999999999"},
             {"requested_start": good_start, "requested_note": "x" * 5000},
             {"requested_duration": "2"},
+            {"requested_date": "2026-13-01", "time_block_id": "1"},
         ]
         for data in cases:
             with self.subTest(data=data):
@@ -268,16 +289,34 @@ class TestPortalPosts(BookingHttpCase):
         self.assertUnchanged(visit)
 
     def test_change_in_the_past_and_unknown_service(self):
-        """A past time or a service not sold: 400 with the reason."""
+        """A past time: 409 with the reason; a service not offered: 400."""
         order = self.make_order(self.far)
         self.login(self.customer_a)
         response = self.post(self.url(order, "/change"), {"requested_start": self.local_input(self.at(-5))})
-        self.assertEqual(response.status_code, 400)
-        self.assertIn("must be in the future", response.text)
+        self.assertEqual(response.status_code, 409)
+        self.assertIn("too close or already past", response.text)
         fee = self.env.ref("booking_change_request.product_booking_fee")
         response = self.post(self.url(order, "/change"), {"requested_product_id": fee.id})
         self.assertEqual(response.status_code, 400)
+        self.assertIn("services we offer", response.text)
         self.assertUnchanged(order)
+
+    def test_error_shown_in_the_dialog_with_what_was_typed(self):
+        """A refused change reopens the dialog with the error inside it and the values typed."""
+        visit = self.make_visit(self.far)
+        self.login(self.customer_a)
+        typed = {
+            "requested_start": self.local_input(self.at(24 * 8)),
+            "requested_duration": "400",
+            "requested_note": "Gate code 1234",
+        }
+        response = self.post(self.url(visit, "/change"), typed)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn('data-booking-action="change"', response.text)
+        self.assertIn("Gate code 1234</textarea>", response.text)
+        self.assertIn(f'value="{typed["requested_start"]}"', response.text)
+        dialog = response.text[response.text.index('id="booking_tab_change"') :]
+        self.assertIn("o_booking_error", dialog[: dialog.index("</form>")])
 
     def test_change_in_customer_time_zone(self):
         """The new time is read in the customer's time zone and stored in UTC."""
@@ -288,7 +327,7 @@ class TestPortalPosts(BookingHttpCase):
             self.url(visit, "/change"),
             {
                 "requested_start": self.local_input(start),
-                "requested_duration": "1.5",
+                "requested_duration": "1",
                 "requested_note": "Later",
             },
         )
@@ -296,7 +335,7 @@ class TestPortalPosts(BookingHttpCase):
         request = visit.booking_request_ids
         self.assertRecordValues(
             request,
-            [{"requested_start": start, "requested_stop": start + timedelta(hours=1.5), "state": "approved"}],
+            [{"requested_start": start, "requested_stop": start + timedelta(hours=1), "state": "approved"}],
         )
         self.assertEqual(visit.start, start)
 
@@ -310,11 +349,10 @@ class TestPortalPosts(BookingHttpCase):
         self.assertEqual(len(visit.booking_request_ids), 1)
 
     def test_replayed_link_post(self):
-        """A token link's POST replayed after the cancellation changes nothing more."""
+        """A link's POST replayed after the cancellation changes nothing more."""
         order = self.make_order(self.far)
-        token = order._booking_token()
+        data = {**self.link_params(order, self.partner_a), "reason": "replay"}
         self.logout()
-        data = {"access_token": token, "reason": "replay"}
         self.assertEqual(self.post(self.url(order, "/cancel"), data).status_code, 303)
         self.assertEqual(self.post(self.url(order, "/cancel"), data).status_code, 409)
         self.assertEqual(len(order.booking_request_ids), 1)
@@ -335,14 +373,14 @@ class TestPortalPosts(BookingHttpCase):
         self.assertEqual(response.status_code, 303)
         self.assertIn("message=rebook_", response.headers["Location"])
         self.assertEqual(visit.booking_request_ids.sorted("id")[-1].request_type, "rebook")
-        self.assertEqual(self.post(self.url(visit, "/rebook"), {}).status_code, 400)
+        self.assertEqual(self.post(self.url(visit, "/rebook"), {}).status_code, 400, "no time given")
 
     def test_withdraw(self):
-        """The customer withdraws their pending request; another's, or a replay, is refused."""
+        """The customer withdraws their pending request; another's (404) or a replay is refused."""
         mine = self.cancel(self.make_visit(self.near))
         theirs = self.cancel(self.make_visit(self.near, partner=self.partner_b), partner=self.partner_b)
         self.login(self.customer_a)
-        self.assertEqual(self.post(f"/my/booking-requests/{theirs.id}/withdraw").status_code, 403)
+        self.assertEqual(self.post(f"/my/booking-requests/{theirs.id}/withdraw").status_code, 404)
         response = self.post(f"/my/booking-requests/{mine.id}/withdraw")
         self.assertEqual(response.status_code, 303)
         self.assertIn("message=withdrawn", response.headers["Location"])
@@ -351,12 +389,27 @@ class TestPortalPosts(BookingHttpCase):
         self.assertEqual(self.post("/my/booking-requests/99999999999/withdraw").status_code, 404)
 
     def test_bulk_cancel(self):
-        """Bulk: each booking through its own window, a result per booking, others refused."""
+        """Bulk: each booking through its own decision, a result per booking (fees named), others refused."""
+        self.company.booking_fee_rule_ids = [
+            (0, 0, {"hours_before": 48.0, "fee_type": "fixed", "amount": 9.0})
+        ]
         free, review = self.make_visit(self.far), self.make_order(self.near)
         closed = self.make_visit(self.at(3))
         other = self.make_visit(self.far, partner=self.partner_b)
+        self.company.booking_cancel_auto_approve = "always"
+        late = self.make_visit(self.at(30), workers=self.worker_2)
         self.login(self.customer_a)
-        keys = [f"visit-{free.id}", f"order-{review.id}", f"visit-{closed.id}", f"visit-{other.id}", "boat-1"]
+        listing = self.url_open("/my/bookings").text
+        self.assertIn("Cancelling now: a fee of", listing)
+        self.assertIn("9.00", listing[listing.index("Cancelling now") :][:200])
+        keys = [
+            f"visit-{free.id}",
+            f"order-{review.id}",
+            f"visit-{closed.id}",
+            f"visit-{late.id}",
+            f"visit-{other.id}",
+            "boat-1",
+        ]
         response = self.url_open(
             "/my/bookings/cancel",
             data=[("csrf_token", self.csrf()), ("reason", "Moving")] + [("booking", key) for key in keys],
@@ -364,12 +417,15 @@ class TestPortalPosts(BookingHttpCase):
         )
         self.assertEqual(response.status_code, 303)
         self.assertTrue(free.booking_cancelled)
-        self.assertEqual(review.booking_request_ids.state, "pending")
+        self.assertEqual(review.booking_request_ids.state, "approved")
+        self.assertTrue(late.booking_cancelled)
         self.assertUnchanged(closed)
         self.assertUnchanged(other)
-        html = self.url_open("/my/bookings").text
+        html = self.url_open(response.headers["Location"]).text
         self.assertIn("Your booking is cancelled.", html)
-        self.assertIn("Your cancellation request is sent", html)
+        self.assertIn("A late-cancellation fee of", html)
         self.assertIn("Online changes close", html)
         self.assertEqual(html.count("This booking is not one of yours."), 2)
-        self.assertNotIn("o_booking_bulk_results", self.url_open("/my/bookings").text, "shown once")
+        self.assertNotIn(
+            "o_booking_bulk_results", self.url_open(response.headers["Location"]).text, "shown once"
+        )

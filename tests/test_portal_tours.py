@@ -1,3 +1,7 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo.tests import tagged
 
 from .test_portal import BookingHttpCase
@@ -23,18 +27,35 @@ class BookingTours:
         self.assertTrue(request.requested_start)
 
     def test_bulk_cancel(self):
-        """Select two bookings and cancel them with one reason."""
-        visit, order = self.make_visit(self.at(24 * 5)), self.make_order(self.at(24 * 6))
+        """Select all, see each outcome and fee, confirm, and both are cancelled with one reason."""
+        self.company.booking_cancel_auto_approve = "always"
+        self.company.booking_fee_rule_ids = [
+            (0, 0, {"hours_before": 48.0, "fee_type": "fixed", "amount": 9.0})
+        ]
+        visit, order = self.make_visit(self.at(24 * 5)), self.make_order(self.at(30), workers=self.worker_2)
         self.start_tour("/my/bookings", "booking_bulk_cancel", login=self.customer_a.login)
         self.assertTrue(visit.booking_cancelled)
         self.assertEqual(order.state, "cancel")
         requests = visit.booking_request_ids | order.booking_request_ids
         self.assertEqual(requests.mapped("reason"), ["Moving house"] * 2)
 
+    def test_outcome_follows_the_time_picked(self):
+        """The dialog asks again as the time changes: review when busy, confirmed at once when free."""
+        self.company.booking_change_auto_approve = "always"
+        visit = self.make_visit(self.far, workers=self.worker_2)
+        busy = datetime.combine((datetime.now() + timedelta(days=8)).date(), time(10))
+        brussels = pytz.timezone("Europe/Brussels")
+        busy_utc = brussels.localize(busy).astimezone(pytz.utc).replace(tzinfo=None)
+        self.make_visit(busy_utc - timedelta(minutes=30), partner=self.partner_b, workers=self.worker_2)
+        self.start_tour(self.url(visit), "booking_change_outcome_live", login=self.customer_a.login)
+        free = brussels.localize(busy + timedelta(days=1)).astimezone(pytz.utc).replace(tzinfo=None)
+        self.assertEqual(visit.start, free)
+        self.assertRecordValues(visit.booking_request_ids, [{"state": "approved", "auto_approved": True}])
+
     def test_email_link_logged_out(self):
         """Open the email link logged out; the dialog opens; cancel."""
         order = self.make_order(self.far)
-        url = self.url(order, f"?action=cancel&access_token={order._booking_token()}")
+        url = self.url(order, self.link_query(order, self.partner_a) + "&action=cancel")
         self.start_tour(url, "booking_email_link_cancel", login=None)
         self.assertEqual(order.state, "cancel")
         self.assertRecordValues(order.booking_request_ids, [{"channel": "email"}])

@@ -49,8 +49,28 @@ class TestWindows(unittest.TestCase):
             with self.subTest(mode=mode, notice=notice):
                 self.assertEqual(policy.window(notice, 0, mode, 48), expected)
 
-    def test_auto_approval_needs_its_conditions(self):
-        self.assertEqual(policy.window(100, 0, "always", 0, auto_conditions_met=False), policy.REVIEW)
+    def test_a_free_window_with_a_reason_to_review_is_review(self):
+        self.assertEqual(policy.outcome(policy.FREE, (policy.WORKERS_BUSY,)), policy.REVIEW)
+        self.assertEqual(policy.outcome(policy.FREE, ()), policy.FREE)
+        self.assertEqual(policy.outcome(policy.CLOSED, ()), policy.CLOSED)
+
+
+class TestChanges(unittest.TestCase):
+    def test_only_a_pure_time_move_with_free_workers_and_no_fee_is_free(self):
+        self.assertEqual(policy.change_review_reasons(time_only=True, workers_free=True, fee_now=False), ())
+        self.assertEqual(
+            policy.change_review_reasons(time_only=False, workers_free=False, fee_now=True),
+            (policy.NOT_ONLY_TIME, policy.WORKERS_BUSY, policy.FEE_NOW),
+        )
+
+    def test_a_time_block_always_goes_to_review(self):
+        reasons = policy.change_review_reasons(time_only=True, workers_free=True, fee_now=False, time_block=True)
+        self.assertEqual(reasons, (policy.TIME_BLOCK,))
+
+    def test_durations_from_15_minutes_to_14_days(self):
+        for hours, expected in ((0.24, False), (0.25, True), (336, True), (336.01, False), (float("nan"), False)):
+            with self.subTest(hours=hours):
+                self.assertEqual(policy.duration_ok(hours), expected)
 
 
 class TestFees(unittest.TestCase):
@@ -60,6 +80,10 @@ class TestFees(unittest.TestCase):
         self.assertEqual(policy.matching_fee_rule(12, rules).amount, 50)
         self.assertEqual(policy.matching_fee_rule(30, rules).amount, 10)
         self.assertIsNone(policy.matching_fee_rule(48, rules))
+
+    def test_refund_is_what_was_paid_minus_the_fee(self):
+        self.assertEqual(policy.refund_amount(100.0, 20.0), 80.0)
+        self.assertEqual(policy.refund_amount(10.0, 20.0), 0.0)
 
     def test_fee_amounts(self):
         self.assertEqual(policy.fee_amount(rule(24, "percent", 25), 90.0), 22.5)

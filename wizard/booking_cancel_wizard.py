@@ -1,9 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+STAFF_CANCEL_TEMPLATE = "booking_change_request.mail_template_booking_cancelled_by_staff"
+
 
 class BookingCancelWizard(models.TransientModel):
+    """Staff cancel a booking: the fee a customer would pay, editable, and the email, editable."""
+
     _name = "booking.cancel.wizard"
+    _inherit = "mail.composer.mixin"
     _description = "Cancel a booking (staff)"
 
     event_id = fields.Many2one("calendar.event", readonly=True)
@@ -13,18 +18,26 @@ class BookingCancelWizard(models.TransientModel):
     reason = fields.Text(string="Details")
     notice_hours = fields.Float(string="Notice (hours)", readonly=True, digits=(16, 1))
     fee_amount = fields.Monetary(
-        string="Fee", currency_field="currency_id", help="Proposed by the fee tiers; change it if needed."
+        string="Fee (untaxed)",
+        currency_field="currency_id",
+        help="Proposed by the fee tiers, as a customer cancelling now would pay; change it if needed.",
+    )
+    fee_total = fields.Monetary(
+        string="Fee invoiced", currency_field="currency_id", compute="_compute_fee_total"
     )
     currency_id = fields.Many2one("res.currency", readonly=True)
     notify_customer = fields.Boolean(string="Email the customer", default=True)
+    template_id = fields.Many2one(
+        default=lambda self: self.env.ref(STAFF_CANCEL_TEMPLATE, raise_if_not_found=False)
+    )
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        model, res_id = self.env.context.get("active_model"), self.env.context.get("active_id")
-        if model not in ("calendar.event", "sale.order") or not res_id:
+        booking = self._booking_from_context()
+        if not booking:
             return values
-        booking = self.env[model].browse(res_id)
+        booking._booking_check_reviewer()
         notice = booking._booking_notice() if booking._booking_start() else 0.0
         values.update(
             {
@@ -37,14 +50,73 @@ class BookingCancelWizard(models.TransientModel):
         )
         return values
 
+    def _booking_from_context(self):
+        model, res_id = self.env.context.get("active_model"), self.env.context.get("active_id")
+        if model not in self.env or not res_id:
+            return None
+        if not isinstance(self.env[model], self.env.registry["booking.request.mixin"]):
+            return None
+        return self.env[model].browse(res_id).exists()
+
+    def _compute_render_model(self):
+        self.render_model = "booking.change.request"
+
+    def _booking(self):
+        """The booking as superuser: the reviewer is checked on opening and again on confirming."""
+        return (self.event_id or self.order_id).sudo()
+
+    @api.depends("fee_amount", "event_id", "order_id")
+    def _compute_fee_total(self):
+        for wizard in self:
+            booking = wizard._booking()
+            wizard.fee_total = booking._booking_fee_total(wizard.fee_amount) if booking else 0.0
+
+    def _draft_request(self):
+        """The request this wizard will make, unsaved: the template is rendered on it."""
+        booking = self._booking()
+        return (
+            self.env["booking.change.request"]
+            .sudo()
+            .new(
+                {
+                    booking._booking_request_field(): booking.id,
+                    "request_type": "cancel",
+                    "channel": "backend",
+                    "partner_id": booking._booking_customers()[:1].id,
+                    "previous_start": booking._booking_start(),
+                    "previous_stop": booking._booking_stop(),
+                    "reason_id": self.reason_id.id,
+                    "reason": self.reason,
+                    "fee_amount": self.fee_amount,
+                    "currency_id": booking._booking_currency().id,
+                    "company_id": booking._booking_company().id,
+                }
+            )
+        )
+
+    @api.depends("event_id", "order_id", "reason_id", "reason", "fee_amount")
+    def _compute_subject(self):
+        for wizard in self.filtered(lambda w: w.template_id and w._booking()):
+            draft = wizard._draft_request()
+            wizard.subject = wizard.template_id.sudo()._render_field(
+                "subject", list(draft._ids), compute_lang=True
+            )[draft.id]
+
+    @api.depends("event_id", "order_id", "reason_id", "reason", "fee_amount")
+    def _compute_body(self):
+        for wizard in self.filtered(lambda w: w.template_id and w._booking()):
+            draft = wizard._draft_request()
+            wizard.body = wizard.template_id.sudo()._render_field(
+                "body_html", list(draft._ids), compute_lang=True, options={"post_process": True}
+            )[draft.id]
+
     def action_cancel_booking(self):
         self.ensure_one()
         booking = self.event_id or self.order_id
         if not booking:
             raise UserError(self.env._("Open the cancellation from a visit or an order."))
-        if self.fee_amount < 0:
-            raise UserError(self.env._("A fee cannot be negative."))
+        message = (self.subject, self.body) if self.notify_customer else False
         request = booking._booking_staff_cancel(
-            self.reason_id.id, self.reason, self.fee_amount, notify_customer=self.notify_customer
+            self.reason_id.id, self.reason, self.fee_amount, message=message
         )
         return request.action_open_booking()

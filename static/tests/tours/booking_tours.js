@@ -96,13 +96,8 @@ registry.category("web_tour.tours").add("booking_bulk_cancel", {
             trigger: ".o_booking_bulk_submit:disabled",
         },
         {
-            content: "Select the first booking",
-            trigger: ".o_booking_row:eq(0) .o_booking_select",
-            run: "check",
-        },
-        {
-            content: "Select the second booking",
-            trigger: ".o_booking_row:eq(1) .o_booking_select",
+            content: "Select all the bookings that can be cancelled",
+            trigger: ".o_booking_select_all",
             run: "check",
         },
         {
@@ -116,11 +111,75 @@ registry.category("web_tour.tours").add("booking_bulk_cancel", {
             run: "click",
         },
         {
+            content: "Before anything is filed, each booking's outcome and fee are listed",
+            trigger: "#booking_bulk_confirm.show .o_booking_bulk_confirm_item:eq(1)",
+        },
+        {
+            trigger: "#booking_bulk_confirm.show .o_booking_bulk_confirm_fee:contains(fee)",
+        },
+        {
+            content: "Confirm",
+            trigger: "#booking_bulk_confirm.show .o_booking_bulk_confirm_button",
+            run: "click",
+        },
+        {
             content: "Each booking reports its result",
             trigger: ".o_booking_bulk_results .alert-success:eq(1)",
         },
         {
+            trigger: ".o_booking_bulk_results:contains(A late-cancellation fee of)",
+        },
+        {
             trigger: ".o_booking_row .o_booking_status:contains(Cancelled)",
+        },
+    ],
+});
+
+// Set a datetime-local input as a person does: the page hears it change.
+function pickTime(input, value) {
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+registry.category("web_tour.tours").add("booking_change_outcome_live", {
+    steps: () => [
+        ...openDialog,
+        {
+            content: "Go to the change tab",
+            trigger: "#booking_dialog.show .o_booking_tab_change",
+            run: "click",
+        },
+        {
+            content: "Pick a time when the worker is busy",
+            trigger: "#booking_dialog.show #booking_tab_change.active input[name=requested_start]",
+            run() {
+                pickTime(this.anchor, inDays(8));
+            },
+        },
+        {
+            content: "The dialog says it goes to review",
+            trigger: "#booking_tab_change .o_booking_outcome[data-outcome=review]:contains(sent to our team for review)",
+        },
+        {
+            content: "Pick a free time",
+            trigger: "#booking_dialog.show #booking_tab_change.active input[name=requested_start]",
+            run() {
+                pickTime(this.anchor, inDays(9));
+            },
+        },
+        {
+            content: "The dialog now says it is confirmed at once",
+            trigger: "#booking_tab_change .o_booking_outcome[data-outcome=free]:contains(confirmed at once)",
+        },
+        {
+            content: "Send",
+            trigger: "#booking_dialog.show .o_booking_confirm_change",
+            run: "click",
+        },
+        {
+            content: "As promised: changed at once",
+            trigger: ".o_booking_success:contains(Your booking is changed)",
         },
     ],
 });
