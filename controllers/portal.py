@@ -10,6 +10,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import ValidationError
 from odoo.http import request
+from odoo.osv import expression
 from odoo.tools import SQL, format_time
 
 from ..tools import policy
@@ -53,12 +54,7 @@ def success_message(code):
 
 def booking_models(env):
     """{kind: model name} of every kind of booking: the models that inherit the mixin."""
-    mixin = env.registry[MIXIN]
-    return {
-        env[name]._booking_kind(): name
-        for name, model in env.registry.items()
-        if not model._abstract and not model._transient and issubclass(model, mixin)
-    }
+    return {env[name]._booking_kind(): name for name in env[MIXIN]._booking_models()}
 
 
 class BadInput(ValueError):
@@ -120,10 +116,8 @@ class BookingPortal(CustomerPortal):
         env = request.env
         now = fields.Datetime.now()
         start = env[model]._booking_start_field()
-        cancelled = (
-            [("booking_cancelled", "=", True)] if model == "calendar.event" else [("state", "=", "cancel")]
-        )
-        not_cancelled = ["!", *cancelled]
+        cancelled = env[model]._booking_cancelled_domain()
+        not_cancelled = ["!", *expression.normalize_domain(cancelled)]
         extra = {
             "upcoming": [(start, ">=", now), *not_cancelled],
             "past": [(start, "<", now), *not_cancelled],

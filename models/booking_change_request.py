@@ -1,7 +1,8 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
@@ -80,7 +81,7 @@ class BookingChangeRequest(models.Model):
     )
     order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null", ondelete="restrict")
     booking_kind = fields.Selection(
-        [("visit", "Visit"), ("order", "Order")], compute="_compute_booking_kind", store=True
+        selection="_selection_booking_kind", compute="_compute_booking_kind", store=True
     )
     booking_name = fields.Char(string="Booking", compute="_compute_booking_name")
     booking_portal_url = fields.Char(
@@ -157,11 +158,6 @@ class BookingChangeRequest(models.Model):
     has_conflict = fields.Boolean(string="Workers busy", compute="_compute_conflicts")
 
     _sql_constraints = [
-        (
-            "one_booking",
-            "CHECK((event_id IS NULL) != (order_id IS NULL))",
-            "A request is about exactly one booking: a visit or an order.",
-        ),
         ("fee_positive", "CHECK(fee_amount >= 0)", "A fee cannot be negative."),
         (
             "requested_order",
@@ -172,7 +168,7 @@ class BookingChangeRequest(models.Model):
 
     def init(self):
         # One pending request per booking, enforced by the database as well.
-        for column in ("event_id", "order_id"):
+        for column in self._booking_field_names():
             name = f"booking_change_request_one_pending_{column}"
             if not index_exists(self.env.cr, name):
                 self.env.cr.execute(
@@ -183,12 +179,40 @@ class BookingChangeRequest(models.Model):
                     )
                 )
 
-    @api.depends("event_id", "order_id")
+    @api.model
+    def _booking_field_names(self):
+        """The request's fields pointing at a kind of booking: event_id, order_id, and any adapter's."""
+        mixin = self.env.registry["booking.request.mixin"]
+        return [
+            name
+            for name, field in self._fields.items()
+            if field.type == "many2one"
+            and field.store
+            and issubclass(self.env.registry[field.comodel_name], mixin)
+            and not self.env.registry[field.comodel_name]._abstract
+        ]
+
+    @api.model
+    def _selection_booking_kind(self):
+        return [
+            (self.env[self._fields[name].comodel_name]._booking_kind(), self._fields[name].string)
+            for name in self._booking_field_names()
+        ]
+
+    @api.constrains(lambda self: self._booking_field_names())
+    def _check_one_booking(self):
+        for request in self:
+            if len([name for name in request._booking_field_names() if request[name]]) != 1:
+                raise ValidationError(
+                    self.env._("A request is about exactly one booking: a visit or an order.")
+                )
+
+    @api.depends(lambda self: self._booking_field_names())
     def _compute_booking_kind(self):
         for request in self:
             request.booking_kind = request.sudo()._booking()._booking_kind() if request._booking() else False
 
-    @api.depends("event_id.name", "order_id.name")
+    @api.depends(lambda self: [f"{name}.display_name" for name in self._booking_field_names()])
     def _compute_booking_name(self):
         for request in self:
             request.booking_name = request.sudo()._booking().display_name
@@ -215,16 +239,19 @@ class BookingChangeRequest(models.Model):
     @api.depends("requested_start", "requested_stop", "state")
     def _compute_conflicts(self):
         for request in self:
-            events, orders = self.env["calendar.event"], self.env["sale.order"]
+            found = ()
             if request.state == "pending" and request.requested_start:
-                events, orders = (
+                found = (
                     request.sudo()
                     ._booking()
                     ._booking_worker_conflicts(request.requested_start, request.requested_stop)
                 )
-            request.conflict_event_ids = events
-            request.conflict_order_ids = orders
-            request.has_conflict = bool(events or orders)
+            busy = self.env["calendar.event"].union(*(r for r in found if r._name == "calendar.event"))
+            request.conflict_event_ids = busy
+            request.conflict_order_ids = self.env["sale.order"].union(
+                *(r for r in found if r._name == "sale.order")
+            )
+            request.has_conflict = any(found)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -246,7 +273,9 @@ class BookingChangeRequest(models.Model):
 
     def copy(self, default=None):
         if self:
-            raise UserError(self.env._("A booking request cannot be duplicated: the customer makes a new one."))
+            raise UserError(
+                self.env._("A booking request cannot be duplicated: the customer makes a new one.")
+            )
         return super().copy(default)
 
     @api.ondelete(at_uninstall=False)
@@ -429,12 +458,11 @@ class BookingChangeRequest(models.Model):
     def _cron_expire(self, batch_size=500):
         """Expire pending requests whose booking has started."""
         now = fields.Datetime.now()
-        domain = [
-            ("state", "=", "pending"),
-            "|",
-            ("event_id.start", "<=", now),
-            ("order_id.commitment_date", "<=", now),
+        started = [
+            [(f"{name}.{self.env[self._fields[name].comodel_name]._booking_start_field()}", "<=", now)]
+            for name in self._booking_field_names()
         ]
+        domain = expression.AND([[("state", "=", "pending")], expression.OR(started)])
         requests = self.search(domain, limit=batch_size)
         requests._expire(self.env._("Expired: the booking started before a decision."))
         remaining = self.search_count(domain) if len(requests) == batch_size else 0
@@ -568,8 +596,12 @@ class BookingChangeRequest(models.Model):
     # ------------------------------------------------------------------
 
     def _booking(self):
+        """The booking the request is about (whatever its kind)."""
         self.ensure_one()
-        return self.event_id or self.order_id
+        for name in self._booking_field_names():
+            if self[name]:
+                return self[name]
+        return self.env["calendar.event"]
 
     def _type_label(self):
         return dict(self._fields["request_type"]._description_selection(self.env)).get(self.request_type, "")

@@ -139,6 +139,14 @@ class BookingRequestMixin(models.AbstractModel):
         """Fields whose change by hand (not by the engine) is a cancellation or a change."""
         raise NotImplementedError
 
+    def _booking_cancelled_domain(self):
+        """Domain of the cancelled bookings of this kind (the portal's filter)."""
+        raise NotImplementedError
+
+    def _booking_busy_domain(self, workers, start, stop):
+        """Domain of the bookings of this kind that keep any of ``workers`` busy during [start, stop)."""
+        raise NotImplementedError
+
     def _booking_start(self):
         """Start of the booking (naive UTC datetime)."""
         raise NotImplementedError
@@ -494,35 +502,29 @@ class BookingRequestMixin(models.AbstractModel):
         return self._booking_customers()[:1]
 
     def _booking_worker_conflicts(self, start, stop):
-        """(visits, orders) of this booking's workers, other than itself, overlapping [start, stop)."""
+        """The other bookings of every kind where this booking's workers are busy during [start, stop)."""
         self.ensure_one()
-        events, orders = self.env["calendar.event"], self.env["sale.order"]
         workers = self.booking_worker_ids
         if not workers or not start:
-            return events, orders
+            return ()
         stop = stop or start + timedelta(hours=1)
-        events = events.sudo().search(
-            [
-                ("id", "!=", self.id if self._name == events._name else 0),
-                "|",
-                ("booking_worker_ids", "in", workers.ids),
-                ("partner_ids", "in", workers.partner_id.ids),
-                ("start", "<", stop),
-                ("stop", ">", start),
-                ("show_as", "=", "busy"),
-                ("booking_cancelled", "=", False),
-            ]
-        )
-        orders = orders.sudo().search(
-            [
-                ("id", "!=", self.id if self._name == orders._name else 0),
-                ("booking_worker_ids", "in", workers.ids),
-                ("state", "=", "sale"),
-                ("commitment_date", "<", stop),
-                ("booking_stop", ">", start),
-            ]
-        )
-        return events, orders
+        found = []
+        for model in self._booking_models():
+            domain = self.env[model]._booking_busy_domain(workers, start, stop)
+            if model == self._name:
+                domain = [("id", "!=", self.id), *domain]
+            found.append(self.env[model].sudo().search(domain))
+        return tuple(found)
+
+    @api.model
+    def _booking_models(self):
+        """The models of every kind of booking: those that inherit this mixin."""
+        mixin = self.env.registry["booking.request.mixin"]
+        return [
+            name
+            for name, model in self.env.registry.items()
+            if not model._abstract and not model._transient and issubclass(model, mixin)
+        ]
 
     def _booking_contact_text(self):
         """Whom a refused customer should contact."""

@@ -62,6 +62,21 @@ class CalendarEvent(models.Model):
         self.user_id.fetch(["company_id", "tz"])  # a visit's policy is its organizer's company's
         return result
 
+    def _booking_cancelled_domain(self):
+        return ["|", ("booking_cancelled", "=", True), ("active", "=", False)]
+
+    def _booking_busy_domain(self, workers, start, stop):
+        # a worker's own meetings count too: they attend them
+        return [
+            "|",
+            ("booking_worker_ids", "in", workers.ids),
+            ("partner_ids", "in", workers.partner_id.ids),
+            ("start", "<", stop),
+            ("stop", ">", start),
+            ("show_as", "=", "busy"),
+            ("booking_cancelled", "=", False),
+        ]
+
     def _booking_start(self):
         return self.start
 

@@ -72,6 +72,17 @@ class SaleOrder(models.Model):
             "user_id",
         ]
 
+    def _booking_cancelled_domain(self):
+        return [("state", "=", "cancel")]
+
+    def _booking_busy_domain(self, workers, start, stop):
+        return [
+            ("booking_worker_ids", "in", workers.ids),
+            ("state", "=", "sale"),
+            ("commitment_date", "<", stop),
+            ("booking_stop", ">", start),
+        ]
+
     def _booking_start(self):
         return self.commitment_date
 

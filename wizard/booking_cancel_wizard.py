@@ -11,8 +11,8 @@ class BookingCancelWizard(models.TransientModel):
     _inherit = "mail.composer.mixin"
     _description = "Cancel a booking (staff)"
 
-    event_id = fields.Many2one("calendar.event", readonly=True)
-    order_id = fields.Many2one("sale.order", readonly=True)
+    booking_model = fields.Char(readonly=True)
+    booking_id = fields.Many2oneReference(string="Booking record", model_field="booking_model", readonly=True)
     booking_name = fields.Char(string="Booking", readonly=True)
     reason_id = fields.Many2one("booking.cancel.reason")
     reason = fields.Text(string="Details")
@@ -41,7 +41,8 @@ class BookingCancelWizard(models.TransientModel):
         notice = booking._booking_notice() if booking._booking_start() else 0.0
         values.update(
             {
-                booking._booking_request_field(): booking.id,
+                "booking_model": booking._name,
+                "booking_id": booking.id,
                 "booking_name": booking.display_name,
                 "notice_hours": notice,
                 "fee_amount": booking._booking_cancel_fee(notice),
@@ -63,9 +64,11 @@ class BookingCancelWizard(models.TransientModel):
 
     def _booking(self):
         """The booking as superuser: the reviewer is checked on opening and again on confirming."""
-        return (self.event_id or self.order_id).sudo()
+        if not self.booking_model or self.booking_model not in self.env:
+            return None
+        return self.env[self.booking_model].sudo().browse(self.booking_id).exists()
 
-    @api.depends("fee_amount", "event_id", "order_id")
+    @api.depends("fee_amount", "booking_model", "booking_id")
     def _compute_fee_total(self):
         for wizard in self:
             booking = wizard._booking()
@@ -94,7 +97,7 @@ class BookingCancelWizard(models.TransientModel):
             )
         )
 
-    @api.depends("event_id", "order_id", "reason_id", "reason", "fee_amount")
+    @api.depends("booking_model", "booking_id", "reason_id", "reason", "fee_amount")
     def _compute_subject(self):
         for wizard in self.filtered(lambda w: w.template_id and w._booking()):
             draft = wizard._draft_request()
@@ -102,7 +105,7 @@ class BookingCancelWizard(models.TransientModel):
                 "subject", list(draft._ids), compute_lang=True
             )[draft.id]
 
-    @api.depends("event_id", "order_id", "reason_id", "reason", "fee_amount")
+    @api.depends("booking_model", "booking_id", "reason_id", "reason", "fee_amount")
     def _compute_body(self):
         for wizard in self.filtered(lambda w: w.template_id and w._booking()):
             draft = wizard._draft_request()
@@ -112,11 +115,11 @@ class BookingCancelWizard(models.TransientModel):
 
     def action_cancel_booking(self):
         self.ensure_one()
-        booking = self.event_id or self.order_id
+        booking = self._booking()
         if not booking:
             raise UserError(self.env._("Open the cancellation from a visit or an order."))
         message = (self.subject, self.body) if self.notify_customer else False
-        request = booking._booking_staff_cancel(
+        request = booking.with_env(self.env)._booking_staff_cancel(
             self.reason_id.id, self.reason, self.fee_amount, message=message
         )
         return request.action_open_booking()
