@@ -125,12 +125,18 @@ class BookingPortal(CustomerPortal):
         }.get(filterby, [])
         return env[model]._booking_customer_domain(partner) + extra
 
-    def _bookings_union(self, partner, filterby, extra=None):
-        """SQL of (kind, id, start) over every kind, searched as the current user."""
+    def _bookings_union(self, partner, filterby, extra=None, period=None):
+        """SQL of (kind, id, start) over every kind, searched as the current user.
+
+        ``period``: (start, stop) naive UTC bounds of the bookings' start.
+        """
         selects = []
         for kind, model in booking_models(request.env).items():
-            query = request.env[model]._search(self._booking_domain(model, partner, filterby) + (extra or []))
             start = request.env[model]._booking_start_field()
+            domain = self._booking_domain(model, partner, filterby) + (extra or [])
+            if period:
+                domain += [(start, ">=", period[0]), (start, "<", period[1])]
+            query = request.env[model]._search(domain)
             selects.append(
                 query.select(
                     SQL("%s AS kind", kind),
@@ -212,6 +218,7 @@ class BookingPortal(CustomerPortal):
                 "page_name": "bookings",
                 "bookings": bookings,
                 "cancel_decisions": {b: b._booking_decision("cancel") for b in bookings},
+                "pencils": {b: self._booking_has_pencil(b) for b in bookings},
                 "pager": pager,
                 "default_url": "/my/bookings",
                 "searchbar_filters": filters,
@@ -268,6 +275,12 @@ class BookingPortal(CustomerPortal):
                 fee=booking._booking_format_money(req.sudo().fee_total),
             )
         return {"name": booking.display_name, "ok": True, "message": message}
+
+    def _booking_has_pencil(self, booking):
+        """Whether the Make changes dialog offers something for this booking (its pencil shows)."""
+        if booking.booking_pending_request_id:
+            return False
+        return any(not booking._booking_decision(kind).closed for kind in ("cancel", "change", "rebook"))
 
     def _booking_bulk_done(self, results):
         request.session["booking_bulk_results"] = results
@@ -531,8 +544,9 @@ class BookingPortal(CustomerPortal):
     def _booking_change_values(self, visitor, form, require_start=False):
         """The change form: an exact time (or a time block on a date), a duration, a service, notes."""
         values = {"requested_note": self._text(form.get("requested_note"), request.env._("The note"))}
-        start = self._parse_local_datetime(form.get("requested_start"), visitor.tz)
-        block = self._booking_time_block(visitor, form) if not start else None
+        # a time block on a date, when asked for, wins over the exact time the form also carries
+        block = self._booking_time_block(visitor, form)
+        start = None if block else self._parse_local_datetime(form.get("requested_start"), visitor.tz)
         if block:
             values["requested_time_block_id"] = block[0].id
             start, stop = block[1:]
@@ -556,7 +570,7 @@ class BookingPortal(CustomerPortal):
     def _booking_time_block(self, visitor, form):
         """(block, start, stop) for 'a time block on a date', None when the form asks for none."""
         raw_block, raw_date = form.get("time_block_id"), form.get("requested_date")
-        if raw_block in (None, "", "0") and raw_date in (None, ""):
+        if raw_block in (None, "", "0"):
             return None
         block = request.env["booking.time.block"].sudo().browse(self._to_id(raw_block)).exists()
         company = visitor.booking._booking_company()
@@ -709,6 +723,7 @@ class BookingPortal(CustomerPortal):
                 "reasons": request.env["booking.cancel.reason"].sudo().search([]),
                 "services": booking._booking_services() - booking._booking_product(),
                 "time_blocks": booking._booking_company().sudo().booking_time_block_ids,
+                "proposal_asked": request.httprequest.args.get("proposal"),
                 "duration_hours": self._booking_hours(booking),
                 "form": form or {},
                 **self._booking_formatters(visitor.tz),

@@ -5,6 +5,7 @@ from . import (
     booking_change_proposal,
     booking_change_request,
     booking_request_mixin,
+    booking_schedule,
     booking_time_block,
     calendar_attendee,
     calendar_event,

@@ -6,6 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
+from ..tools import policy
 from ..tools.refusal import BookingRefusal
 from .booking_request_mixin import REVIEWER_GROUP
 
@@ -316,6 +317,7 @@ class BookingChangeRequest(models.Model):
                 "decision_note": note,
             }
         )
+        requests.proposal_ids.unlink()
         requests._end_review(self.env._("Denied"))
         for request in requests:
             custom = (message or {}).get(request.id)
@@ -334,11 +336,98 @@ class BookingChangeRequest(models.Model):
         self._lock_pending()
         requests = self.sudo()
         requests.write({"state": "withdrawn", "decided_on": fields.Datetime.now()})
+        requests.proposal_ids.unlink()
         requests._end_review(self.env._("Withdrawn by the customer"))
         for request in requests:
             request._booking()._booking_log(request._history_line())
         requests.env.flush_all()  # as superuser: see _booking_request
         return True
+
+    def action_propose(self, times):
+        """Answer pending changes with other times (one to three ``(start, stop)`` UTC pairs).
+
+        The request stays pending with its proposals; the customer gets one link per time
+        and accepts one on the booking's page.
+        """
+        self._check_reviewer()
+        self._lock_pending()
+        times = self._check_proposed_times(times)
+        for request in self.sudo():
+            if request.request_type not in ("change", "rebook"):
+                raise ValidationError(
+                    self.env._("Other times can be proposed for a change or a booking again.")
+                )
+            request.proposal_ids.unlink()
+            request.write(
+                {"proposal_ids": [Command.create({"start": start, "stop": stop}) for start, stop in times]}
+            )
+            request._notify_customer("booking_change_request.mail_template_request_proposal")
+            request._booking()._booking_log(
+                Markup("<p>%s</p>")
+                % self.env._("%(name)s: %(count)s other times proposed.", name=request.name, count=len(times))
+            )
+        return True
+
+    def _check_proposed_times(self, times):
+        times = [(start, stop) for start, stop in times if start]
+        if not 1 <= len(times) <= 3:
+            raise ValidationError(self.env._("Propose one to three times."))
+        now = fields.Datetime.now()
+        for start, stop in times:
+            if not stop or stop <= start:
+                raise ValidationError(self.env._("A proposed time ends after it starts."))
+            if start <= now:
+                raise ValidationError(self.env._("A proposed time must be in the future."))
+            if not policy.duration_ok((stop - start).total_seconds() / 3600.0):
+                raise ValidationError(self.env._("A booking lasts from 15 minutes to 14 days."))
+        return times
+
+    def _accept_proposal(self, proposal):
+        """The customer takes a time staff proposed: approved at that time and applied."""
+        self.ensure_one()
+        self._lock_pending()
+        request = self.sudo()
+        if proposal not in request.proposal_ids:
+            raise BookingRefusal(self.env._("This time was not proposed for this request."), 404)
+        booking = request._booking()
+        if proposal.start <= fields.Datetime.now():
+            raise BookingRefusal(self.env._("This time has passed: please ask for another one."))
+        if any(booking._booking_worker_conflicts(proposal.start, proposal.stop)):
+            raise BookingRefusal(self.env._("This time is no longer free: please ask for another one."))
+        request.write({"requested_start": proposal.start, "requested_stop": proposal.stop})
+        request._approve(decided_by=proposal.create_uid)
+        return request
+
+    def _approve_at(self, start, stop):
+        """Approve a time-block request at the exact time the reviewer picked within the block."""
+        self.ensure_one()
+        self._check_reviewer()
+        self._lock_pending()
+        self._check_still_possible()
+        request = self.sudo()
+        if request.requested_start and not request.requested_start <= start < request.requested_stop:
+            raise ValidationError(self.env._("Please pick a time within the block the customer asked for."))
+        if not stop or stop <= start:
+            raise ValidationError(self.env._("The new end must come after the new start."))
+        request.write({"requested_start": start, "requested_stop": stop})
+        request._approve(decided_by=self.env.user)
+        return True
+
+    def action_open_time_wizard(self):
+        """Approve a time block at an exact time, or propose other times: the reviewer picks times."""
+        self._check_reviewer()
+        self.ensure_one()
+        mode = self.env.context.get("booking_time_mode", "approve")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approve at a time")
+            if mode == "approve"
+            else self.env._("Propose other times"),
+            "res_model": "booking.time.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_request_id": self.id, "default_mode": mode},
+        }
 
     def action_open_deny_wizard(self):
         self._check_reviewer()
@@ -559,21 +648,24 @@ class BookingChangeRequest(models.Model):
         if not partner.email or partner == request.company_id.partner_id:
             return
         template = self.env.ref(template_xmlid).sudo()
+        url = request.customer_portal_url()
         if custom:
             subject, body = custom
         else:
             # rendered once, in the customer's language (the composer would render it twice)
             subject = template._render_field("subject", request.ids, compute_lang=True)[request.id]
             body = template._render_field(
-                "body_html", request.ids, compute_lang=True, options={"post_process": True}
+                "body_html",
+                request.ids,
+                compute_lang=True,
+                add_context={"booking_url": url},
+                options={"post_process": True},
             )[request.id]
         email_from = template._render_field("email_from", request.ids)[request.id]
         button = (
             self.env["ir.qweb"]
             .with_context(lang=partner.lang)
-            ._render(
-                "booking_change_request.booking_email_view_button", {"url": request.customer_portal_url()}
-            )
+            ._render("booking_change_request.booking_email_view_button", {"url": url})
         )
         # Odoo never notifies the current user: a customer asking from the portal is one.
         request.with_context(mail_notify_author=partner == self.env.user.partner_id).message_post(

@@ -131,6 +131,10 @@ class BookingRequestMixin(models.AbstractModel):
         """The stored field holding the start (the portal sorts on it in SQL)."""
         raise NotImplementedError
 
+    def _booking_stop_field(self):
+        """The stored field holding the end (busy times are read in SQL)."""
+        raise NotImplementedError
+
     def _booking_customer_domain(self, partner):
         """Domain of the bookings ``partner`` is a customer of (the portal list)."""
         raise NotImplementedError
@@ -238,12 +242,14 @@ class BookingRequestMixin(models.AbstractModel):
     # The decision
     # ------------------------------------------------------------------
 
-    def _booking_decision(self, request_type, values=None):
+    def _booking_decision(self, request_type, values=None, conflicts=None):
         """The one decision for a request of ``request_type`` with ``values``, made now.
 
         ``values`` are request fields (``requested_start``, ``requested_stop``,
         ``requested_product_id``, ``requested_time_block_id``...). The portal, the
         list, the dialog, the bulk panel, the emails and the engine all read it.
+        ``conflicts``: the workers' other bookings at the new time when already known
+        (the free times of a day are free).
         """
         self.ensure_one()
         values = values or {}
@@ -273,7 +279,7 @@ class BookingRequestMixin(models.AbstractModel):
             company.booking_change_auto_approve,
             company.booking_change_auto_approve_hours,
         )
-        return self._booking_change_decision(request_type, window, notice, values)
+        return self._booking_change_decision(request_type, window, notice, values, conflicts)
 
     def _booking_cancel_decision(self, window, notice):
         fee = self._booking_cancel_fee(notice)
@@ -295,9 +301,10 @@ class BookingRequestMixin(models.AbstractModel):
             currency=self._booking_currency(),
         )
 
-    def _booking_change_decision(self, request_type, window, notice, values):
+    def _booking_change_decision(self, request_type, window, notice, values, conflicts=None):
         start, stop = values.get("requested_start"), values.get("requested_stop")
-        conflicts = self._booking_worker_conflicts(start, stop) if start else ()
+        if conflicts is None:
+            conflicts = self._booking_worker_conflicts(start, stop) if start else ()
         reasons = policy.change_review_reasons(
             time_only=self._booking_is_time_only(values),
             workers_free=not any(conflicts),

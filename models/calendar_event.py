@@ -48,6 +48,9 @@ class CalendarEvent(models.Model):
     def _booking_start_field(self):
         return "start"
 
+    def _booking_stop_field(self):
+        return "stop"
+
     def _booking_customer_domain(self, partner):
         return [("partner_ids", "in", partner.ids)]
 

@@ -49,6 +49,9 @@ class SaleOrder(models.Model):
     def _booking_start_field(self):
         return "commitment_date"
 
+    def _booking_stop_field(self):
+        return "booking_stop"
+
     def _booking_customer_domain(self, partner):
         return [
             ("partner_id", "child_of", partner.commercial_partner_id.id),

@@ -14,5 +14,6 @@ from . import (
     test_portal_findings,
     test_portal_performance,
     test_portal_tours,
+    test_schedule,
     test_security,
 )

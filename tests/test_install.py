@@ -19,7 +19,9 @@ class TestInstall(TransactionCase):
         module = self.env["ir.module.module"].search([("name", "=", "booking_change_request")])
         self.assertEqual(module.state, "installed")
         deps = module.dependencies_id.mapped("name")
-        self.assertEqual(set(deps), {"portal", "mail", "bus", "calendar", "sale_management", "account"})
+        self.assertEqual(
+            set(deps), {"portal", "mail", "bus", "calendar", "resource", "sale_management", "account"}
+        )
 
     def test_models_loaded(self):
         """Every model is registered, and both booking kinds carry the mixin's fields."""

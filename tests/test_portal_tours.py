@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .test_portal import BookingHttpCase
 
@@ -51,6 +51,69 @@ class BookingTours:
         free = brussels.localize(busy + timedelta(days=1)).astimezone(pytz.utc).replace(tzinfo=None)
         self.assertEqual(visit.start, free)
         self.assertRecordValues(visit.booking_request_ids, [{"state": "approved", "auto_approved": True}])
+
+    def test_calendar_pick_a_free_time(self):
+        """From the calendar: the pencil, a free time shown as confirmed at once, and the booking moves."""
+        self.company.booking_change_auto_approve = "always"
+        self.company.resource_calendar_id = self.env["resource.calendar"].create(
+            {
+                "name": "Every day 8-18",
+                "tz": "Europe/Brussels",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (0, 0, {"name": f"D{day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 18})
+                    for day in range(7)
+                ],
+            }
+        )
+        visit = self.make_visit(self.far, workers=self.worker_2)
+        brussels = pytz.timezone("Europe/Brussels")
+        day = pytz.utc.localize(visit.start).astimezone(brussels).date()
+        self.start_tour(
+            f"/my/bookings/calendar?date={day.isoformat()}",
+            "booking_calendar_free_time",
+            login=self.customer_a.login,
+        )
+        eight = brussels.localize(datetime.combine(day, time(8))).astimezone(pytz.utc).replace(tzinfo=None)
+        self.assertEqual(visit.start, eight)
+        self.assertRecordValues(visit.booking_request_ids, [{"state": "approved", "auto_approved": True}])
+
+    def test_time_block_then_exact_time(self):
+        """A customer asks for a morning; the reviewer approves it at 9:30 within it."""
+        self.env["booking.time.block"].create({"name": "Morning", "hour_from": 8, "hour_to": 12})
+        self.organizer.tz = "Europe/Brussels"
+        visit = self.make_visit(self.far, workers=self.worker_2)
+        self.start_tour(self.url(visit), "booking_time_block", login=self.customer_a.login)
+        request = visit.booking_request_ids
+        self.assertEqual(request.state, "pending")
+        brussels = pytz.timezone("Europe/Brussels")
+        day = pytz.utc.localize(request.requested_start).astimezone(brussels).date()
+        half_past_nine = (
+            brussels.localize(datetime.combine(day, time(9, 30))).astimezone(pytz.utc).replace(tzinfo=None)
+        )
+        action = (
+            request.with_user(self.reviewer)
+            .with_context(booking_time_mode="approve")
+            .action_open_time_wizard()
+        )
+        wizard = Form(
+            self.env[action["res_model"]].with_user(self.reviewer).with_context(**action["context"])
+        )
+        wizard.start_1 = half_past_nine
+        wizard.save().action_confirm()
+        self.assertEqual((request.state, visit.start), ("approved", half_past_nine))
+
+    def test_accept_a_proposed_time_from_the_email(self):
+        """A reviewer proposes two times; the customer accepts one from the email's link, logged out."""
+        self.company.booking_change_auto_approve = "never"
+        order = self.make_order(self.far, workers=self.worker_2)
+        request = self.change(order, self.at(24 * 8))
+        times = [(self.at(24 * 9), self.at(24 * 9 + 1)), (self.at(24 * 10), self.at(24 * 10 + 1))]
+        request.with_user(self.reviewer).action_propose(times)
+        second = request.proposal_ids.sorted("start")[1]
+        url = self.url(order, self.link_query(order, self.partner_a) + f"&proposal={second.id}")
+        self.start_tour(url, "booking_accept_proposal", login=None)
+        self.assertEqual((request.state, order.commitment_date), ("approved", times[1][0]))
 
     def test_email_link_logged_out(self):
         """Open the email link logged out; the dialog opens; cancel."""

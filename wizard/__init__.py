@@ -1,1 +1,1 @@
-from . import booking_cancel_wizard, booking_deny_wizard
+from . import booking_cancel_wizard, booking_deny_wizard, booking_time_wizard

@@ -24,18 +24,41 @@ function syncReasonRequired(select, words) {
     words.required = needsNote || needsSomething;
 }
 
-// The booking page: an email link's ?action= opens its dialog; the dialog asks the server
-// for the decision (a read-only GET) whenever a value changes, and says it before confirming.
-publicWidget.registry.BookingPage = publicWidget.Widget.extend({
-    selector: ".o_booking_page",
+// The query string of a booking's read-only routes: the link's token and signature, and `params`.
+function query(root, params) {
+    const search = new URLSearchParams((root.dataset.linkQuery || "").replace(/^\?/, ""));
+    for (const [key, value] of Object.entries(params)) {
+        search.set(key, value);
+    }
+    return search.toString();
+}
+
+async function getJson(url) {
+    try {
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        return await response.json();
+    } catch {
+        return { error: _t("We could not reach the server; you can still send your request.") };
+    }
+}
+
+// Booking pages, the list and the calendar: the Make changes dialog (on the page, or opened in
+// place by a pencil) asks the server for the decision (a read-only GET) whenever a value changes,
+// shows the free times of the day picked, and says what will happen before confirming.
+publicWidget.registry.BookingScope = publicWidget.Widget.extend({
+    selector: ".o_booking_scope",
     events: {
         'change select[name="reason_id"]': "_onReasonChange",
         "change form[data-request-type]": "_onValueChange",
         "input form[data-request-type] input": "_onValueChange",
+        "click .o_booking_pencil": "_onPencil",
+        "click .o_booking_slot": "_onSlot",
+        "shown.bs.modal .modal": "_onShown",
     },
 
     start() {
         this._sequence = 0;
+        this._slotsSequence = 0;
         const action = this.el.dataset.bookingAction;
         const dialog = action && this.el.querySelector(
             action === "rebook" ? "#booking_rebook_dialog" : "#booking_dialog"
@@ -43,10 +66,14 @@ publicWidget.registry.BookingPage = publicWidget.Widget.extend({
         if (dialog) {
             window.Modal.getOrCreateInstance(dialog).show();
         }
-        for (const select of this.el.querySelectorAll('select[name="reason_id"]')) {
+        this._syncReasons(this.el);
+        return this._super(...arguments);
+    },
+
+    _syncReasons(container) {
+        for (const select of container.querySelectorAll('select[name="reason_id"]')) {
             syncReasonRequired(select, select.closest("form").querySelector('[name="reason"]'));
         }
-        return this._super(...arguments);
     },
 
     _onReasonChange(ev) {
@@ -59,29 +86,50 @@ publicWidget.registry.BookingPage = publicWidget.Widget.extend({
         if (!form || form.dataset.requestType === "cancel") {
             return;
         }
+        if (["requested_start", "requested_duration"].includes(ev.target.name)) {
+            this._loadSlots(form);
+        }
         clearTimeout(this._timer);
         this._timer = setTimeout(() => this._refreshDecision(form), 250);
     },
 
+    _onShown(ev) {
+        const form = ev.target.querySelector(".tab-pane.active form[data-request-type='change'], form[data-request-type='rebook']");
+        if (form) {
+            this._loadSlots(form);
+        }
+    },
+
+    async _onPencil(ev) {
+        ev.preventDefault();
+        const holder = this.el.querySelector(".o_booking_remote_dialog");
+        const response = await fetch(ev.currentTarget.dataset.dialogUrl);
+        if (!response.ok) {
+            return;
+        }
+        for (const modal of holder.querySelectorAll(".modal")) {
+            window.Modal.getInstance(modal)?.dispose();
+        }
+        holder.innerHTML = await response.text();
+        const root = holder.querySelector(".o_booking_dialog_root");
+        this._syncReasons(holder);
+        const dialog = root && root.querySelector(root.dataset.open);
+        if (dialog) {
+            window.Modal.getOrCreateInstance(dialog).show();
+        }
+    },
+
     async _refreshDecision(form) {
         const sequence = ++this._sequence;
-        const params = new URLSearchParams((this.el.dataset.linkQuery || "").replace(/^\?/, ""));
-        params.set("type", form.dataset.requestType);
+        const root = form.closest(".o_booking_dialog_root");
+        const params = { type: form.dataset.requestType };
         for (const name of DECISION_FIELDS) {
             const input = form.elements[name];
             if (input && input.value) {
-                params.set(name, input.value);
+                params[name] = input.value;
             }
         }
-        let data;
-        try {
-            const response = await fetch(`${this.el.dataset.decisionUrl}?${params}`, {
-                headers: { Accept: "application/json" },
-            });
-            data = await response.json();
-        } catch {
-            data = { error: _t("We could not check this change now; you can still send it.") };
-        }
+        const data = await getJson(`${root.dataset.decisionUrl}?${query(root, params)}`);
         if (sequence !== this._sequence) {
             return; // a newer question was asked meanwhile
         }
@@ -91,6 +139,69 @@ publicWidget.registry.BookingPage = publicWidget.Widget.extend({
         box.classList.toggle("alert-info", !data.error && data.outcome === "review");
         box.classList.toggle("alert-warning", Boolean(data.error) || data.outcome === "closed");
         box.querySelector(".o_booking_outcome_text").textContent = data.error || data.message;
+    },
+
+    // The free times of the day in the date field, as buttons that fill the form.
+    async _loadSlots(form) {
+        const container = form.querySelector(".o_booking_slots");
+        const start = form.elements.requested_start;
+        if (!container || !start || !start.value) {
+            return;
+        }
+        const root = form.closest(".o_booking_dialog_root");
+        const params = { date: start.value.slice(0, 10), type: form.dataset.requestType };
+        const duration = form.elements.requested_duration;
+        if (duration && duration.value) {
+            params.duration = duration.value;
+        }
+        const sequence = ++this._slotsSequence;
+        const data = await getJson(`${root.dataset.slotsUrl}?${query(root, params)}`);
+        if (sequence !== this._slotsSequence) {
+            return;
+        }
+        container.replaceChildren();
+        const title = document.createElement("div");
+        title.className = "small text-muted mb-1";
+        if (data.error) {
+            title.textContent = data.error;
+        } else if (!data.slots.length) {
+            title.textContent = _t("No free time that day: pick another day, or ask for a time and we review it.");
+        } else {
+            title.textContent = _t("Free times that day (%s):", data.timezone);
+        }
+        container.append(title);
+        const group = document.createElement("div");
+        group.className = "d-flex flex-wrap gap-1 o_booking_slot_list";
+        for (const slot of data.slots || []) {
+            const button = document.createElement("button");
+            button.type = "button";
+            button.className = `btn btn-sm o_booking_slot ${
+                slot.outcome === "free" ? "btn-outline-success" : "btn-outline-secondary"
+            }`;
+            button.dataset.start = slot.start;
+            button.dataset.outcome = slot.outcome;
+            button.textContent = `${slot.start.slice(11)} · ${slot.label}`;
+            group.append(button);
+        }
+        container.append(group);
+    },
+
+    _onSlot(ev) {
+        const button = ev.currentTarget;
+        const form = button.closest("form");
+        const start = form.elements.requested_start;
+        start.value = button.dataset.start;
+        for (const name of ["time_block_id", "requested_date"]) {
+            if (form.elements[name]) {
+                form.elements[name].value = "";
+            }
+        }
+        for (const other of form.querySelectorAll(".o_booking_slot.active")) {
+            other.classList.remove("active");
+        }
+        button.classList.add("active");
+        clearTimeout(this._timer);
+        this._refreshDecision(form);
     },
 });
 

@@ -193,3 +193,99 @@ registry.category("web_tour.tours").add("booking_email_link_cancel", {
         ...confirmCancellation,
     ],
 });
+
+registry.category("web_tour.tours").add("booking_calendar_free_time", {
+    steps: () => [
+        {
+            content: "The calendar shows the booking; its pencil opens the dialog in place",
+            trigger: ".o_booking_calendar_list .o_booking_pencil",
+            run: "click",
+        },
+        {
+            content: "Go to the change tab",
+            trigger: "#booking_dialog.show .o_booking_tab_change",
+            run: "click",
+        },
+        {
+            content: "Pick the day (early, before the working day): its free times show",
+            trigger: "#booking_dialog.show #booking_tab_change.active input[name=requested_start]",
+            run() {
+                pickTime(this.anchor, `${this.anchor.value.slice(0, 10)}T06:00`);
+            },
+        },
+        {
+            content: "Pick the first free time, shown as confirmed at once",
+            trigger: "#booking_dialog.show .o_booking_slot[data-outcome=free]:contains(confirmed at once):first",
+            run: "click",
+        },
+        {
+            content: "The dialog says it is confirmed at once",
+            trigger: "#booking_tab_change .o_booking_outcome[data-outcome=free]:contains(confirmed at once)",
+        },
+        {
+            content: "Send",
+            trigger: "#booking_dialog.show .o_booking_confirm_change",
+            run: "click",
+        },
+        {
+            content: "As promised: changed at once",
+            trigger: ".o_booking_success:contains(Your booking is changed)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("booking_time_block", {
+    steps: () => [
+        ...openDialog,
+        {
+            content: "Go to the change tab",
+            trigger: "#booking_dialog.show .o_booking_tab_change",
+            run: "click",
+        },
+        {
+            content: "Ask for a time block on a date instead",
+            trigger: "#booking_dialog.show .o_booking_time_block summary",
+            run: "click",
+        },
+        {
+            content: "The date",
+            trigger: "#booking_dialog.show input[name=requested_date]",
+            run() {
+                this.anchor.value = inDays(8).slice(0, 10);
+                this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        {
+            content: "The block",
+            trigger: "#booking_dialog.show select[name=time_block_id]",
+            run: "selectByLabel Morning (8:00–12:00)",
+        },
+        {
+            content: "The dialog says our team sets the exact time",
+            trigger: "#booking_tab_change .o_booking_outcome[data-outcome=review]:contains(exact time)",
+        },
+        {
+            content: "Send",
+            trigger: "#booking_dialog.show .o_booking_confirm_change",
+            run: "click",
+        },
+        {
+            content: "Sent for review",
+            trigger: ".o_booking_success:contains(Your change request is sent)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("booking_accept_proposal", {
+    steps: () => [
+        {
+            content: "The email's link shows the proposed times, the one clicked first in view",
+            trigger: ".o_booking_proposals .o_booking_proposal.bg-light .o_booking_accept",
+            run: "click",
+        },
+        {
+            content: "Moved at once",
+            trigger: ".o_booking_success:contains(your booking is moved to the time you accepted)",
+        },
+    ],
+});
