@@ -101,8 +101,8 @@ class BookingSchedulePortal(BookingPortal):
         locale = self._babel_locale()
         if mode == "month":
             return format_date(day, "LLLL y", locale=locale)
-        last_day = last - timedelta(days=1)
-        return f"{format_date(first, 'medium', locale=locale)} – {format_date(last_day, 'medium', locale=locale)}"
+        first_text = format_date(first, "medium", locale=locale)
+        return f"{first_text} – {format_date(last - timedelta(days=1), 'medium', locale=locale)}"
 
     def _calendar_weekday_names(self, week):
         return [format_date(d, "EEE", locale=self._babel_locale()) for d in week]

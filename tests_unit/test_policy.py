@@ -64,11 +64,19 @@ class TestChanges(unittest.TestCase):
         )
 
     def test_a_time_block_always_goes_to_review(self):
-        reasons = policy.change_review_reasons(time_only=True, workers_free=True, fee_now=False, time_block=True)
+        reasons = policy.change_review_reasons(
+            time_only=True, workers_free=True, fee_now=False, time_block=True
+        )
         self.assertEqual(reasons, (policy.TIME_BLOCK,))
 
     def test_durations_from_15_minutes_to_14_days(self):
-        for hours, expected in ((0.24, False), (0.25, True), (336, True), (336.01, False), (float("nan"), False)):
+        for hours, expected in (
+            (0.24, False),
+            (0.25, True),
+            (336, True),
+            (336.01, False),
+            (float("nan"), False),
+        ):
             with self.subTest(hours=hours):
                 self.assertEqual(policy.duration_ok(hours), expected)
 
