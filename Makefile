@@ -2,7 +2,7 @@
 PYTHON ?= python3
 export PYTHON
 
-.PHONY: setup test test-static test-unit test-odoo demo bench pot clean
+.PHONY: setup test test-static test-unit test-odoo dev test-one dev-stop dev-reset demo bench pot clean
 
 setup:
 	@scripts/setup.sh
@@ -19,6 +19,20 @@ test-unit:
 test-odoo:
 	@scripts/test.sh odoo
 
+# The development loop (README, "Develop"): a persistent database in .dev/, and
+# make test-one T=tests/test_x.py [K='pytest -k expression'] [PYTEST_ARGS='-x -vv']
+dev:
+	@scripts/dev.sh up
+
+test-one:
+	@scripts/dev.sh test
+
+dev-stop:
+	@scripts/dev.sh stop
+
+dev-reset:
+	@scripts/dev.sh reset
+
 demo:
 	@scripts/demo.sh
 
@@ -28,5 +42,6 @@ bench:
 pot:
 	@scripts/export_pot.sh
 
+# Every folder the tooling makes, its clusters stopped first.
 clean:
-	rm -rf .cache .test-logs
+	@scripts/clean.sh

@@ -1,6 +1,9 @@
 """Read a test log and print "passed failed skipped" (or a report) for scripts/test.sh.
 
-Usage: count_results.py unittest LOG | odoo LOG | odoo-report LOG
+Usage: count_results.py unittest LOG | odoo LOG | install LOG | odoo-report LOG
+  unittest, odoo: the tests of the log, counted
+  install: one check, "the install log is clean": no warning or error before the
+           tests start, and the run reached its test summary
 """
 
 import re
@@ -65,15 +68,19 @@ def odoo_analysis(text):
 
 
 def odoo_counts(text):
-    summary, install_warnings, _problems, skips = odoo_analysis(text)
+    summary, _install_warnings, _problems, skips = odoo_analysis(text)
     if summary is None:
         return 0, 1, 0
     failed, errors, run = summary
     skipped = len(skips)
     passed = run - failed - errors - skipped
-    # A clean install (no warning before the tests start) counts as one check.
-    install_ok = not install_warnings
-    return passed + install_ok, failed + errors + (not install_ok), skipped
+    return passed, failed + errors, skipped
+
+
+def install_counts(text):
+    summary, install_warnings, _problems, _skips = odoo_analysis(text)
+    clean = summary is not None and not install_warnings
+    return int(clean), int(not clean), 0
 
 
 def odoo_report(text):
@@ -100,6 +107,8 @@ def main():
         print(*unittest_counts(text))
     elif mode == "odoo":
         print(*odoo_counts(text))
+    elif mode == "install":
+        print(*install_counts(text))
     else:
         odoo_report(text)
 

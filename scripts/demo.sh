@@ -19,7 +19,7 @@ LINK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bcr-demo.XXXXXX")
 make_addons_path "$LINK_DIR"
 write_odoo_conf "$DEMO_DIR/odoo.conf" "$PG_DIR" "$DEMO_DIR/data" "$PORT"
 [ -f "$PG_DIR/data/PG_VERSION" ] || pg_init "$PG_DIR" || exit 1
-if [ ! -f "$PG_DIR/data/postmaster.pid" ]; then
+if ! pg_running "$PG_DIR"; then  # also after a crash or a reboot left a stale postmaster.pid
     pg_start "$PG_DIR" || exit 1
 fi
 trap 'pg_stop "$PG_DIR" fast; rm -rf "$LINK_DIR"' EXIT

@@ -1,11 +1,15 @@
 # Shared helpers for setup, test, demo and bench. Source it; do not run it.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # it sets variables for the scripts that source it
 
 ADDON_NAME=booking_change_request
 ADDON_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PYTHON=${PYTHON:-python3}
 # Modules installed with the addon; the template database holds exactly these.
 ADDON_DEPENDS=$("$PYTHON" -c "import ast,sys; print(','.join(ast.literal_eval(open(sys.argv[1]).read())['depends']))" "$ADDON_DIR/__manifest__.py")
+
+# make dev's addons-path link (make_addons_path) lives outside the project, where it
+# cannot loop back into it, at a path fixed for this checkout.
+DEV_LINK_DIR="${TMPDIR:-/tmp}/bcr-dev-$(id -u)-$(printf '%s' "$ADDON_DIR" | sha256sum | cut -c1-12)"
 
 say() { printf '%s\n' "$*"; }
 loud() { printf '\n#### %s ####\n\n' "$*"; }
@@ -87,9 +91,10 @@ pg_init() {  # $1: cluster folder
 pg_start() {  # $1: cluster folder
     PG_BIN=$(pg_bindir)
     PG_OS_USER=$(pg_os_user)
+    # without the lock files' descriptors (8, 9): a server holding them would hold the locks
     as_pg_user "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 \
         -o "-k $1 -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-        start >/dev/null || { cat "$1/server.log"; return 1; }
+        start >/dev/null 8>&- 9>&- || { cat "$1/server.log"; return 1; }
 }
 
 pg_stop() {  # $1: cluster folder; $2: fast (default) or immediate
@@ -97,6 +102,13 @@ pg_stop() {  # $1: cluster folder; $2: fast (default) or immediate
     PG_BIN=$(pg_bindir)
     PG_OS_USER=$(pg_os_user)
     as_pg_user "$PG_BIN/pg_ctl" -D "$1/data" -m "${2:-fast}" -w stop >/dev/null 2>&1 || true
+}
+
+pg_running() {  # $1: cluster folder; a stale postmaster.pid (after a crash or a reboot) is not running
+    [ -f "$1/data/postmaster.pid" ] || return 1
+    PG_BIN=$(pg_bindir) || return 1
+    PG_OS_USER=$(pg_os_user)
+    as_pg_user "$PG_BIN/pg_ctl" -D "$1/data" status >/dev/null 2>&1
 }
 
 free_port() {
@@ -122,4 +134,102 @@ EOF
 
 odoo_bin() {
     "$PYTHON" "$ADDON_DIR/scripts/odoo_launch.py" "$@"
+}
+
+# Odoo runs in the background so that an interruption reaches the caller's trap at
+# once; the trap calls stop_odoo.
+ODOO_PID=""
+run_odoo() {  # $1: log file, rest: odoo arguments
+    local log=$1; shift
+    "$PYTHON" "$ADDON_DIR/scripts/odoo_launch.py" "$@" >"$log" 2>&1 &  # a plain command: $! is Odoo itself
+    ODOO_PID=$!
+    wait "$ODOO_PID"
+    local rc=$?
+    ODOO_PID=""
+    return $rc
+}
+
+stop_odoo() {
+    [ -n "$ODOO_PID" ] || return 0
+    kill "$ODOO_PID" 2>/dev/null
+    # Odoo finishes its current test on SIGTERM: give it 5 s, then stop it for good
+    for _ in 1 2 3 4 5; do kill -0 "$ODOO_PID" 2>/dev/null && sleep 1; done
+    kill -KILL "$ODOO_PID" 2>/dev/null
+    wait "$ODOO_PID" 2>/dev/null
+    ODOO_PID=""
+}
+
+# The template: a stopped cluster holding database $TEMPLATE_DB with the addon's
+# dependencies (portal, sale_management, ...) installed, which take most of the
+# install time and do not change between runs. It is kept in .cache/ under a key of
+# everything that could change it (Odoo's source, the dependency list, the
+# PostgreSQL and Python versions); the throwaway test databases (throwaway_db.sh)
+# and the development database (dev.sh) start as copies of it.
+TEMPLATE_DB=bcr_test
+
+template_key() {
+    {
+        echo "$ADDON_DEPENDS"
+        echo "$ODOO_SRC"
+        "$PYTHON" -c 'import sys, odoo.release as r; print(r.version_info, sys.version)'
+        "$(pg_bindir)/postgres" --version
+        # newest change anywhere in Odoo's source
+        find "$ODOO_SRC/odoo" "$ODOO_SRC/addons" -type f -not -name '*.pyc' -printf '%T@\n' 2>/dev/null | sort -n | tail -n 1
+    } | sha256sum | cut -c1-16
+}
+
+# Make $1 (a cluster folder that does not exist yet) a copy of the template, with the
+# filestore in $2/filestore/$TEMPLATE_DB; the cluster is left stopped. Builds the
+# template first when the cache has none for this key, in $1 itself, with the Odoo
+# configuration file $3 (whose data_dir must be $2). Needs find_odoo.
+template_copy() {  # $1: cluster folder, $2: Odoo data_dir, $3: odoo.conf
+    local cache
+    cache="$ADDON_DIR/.cache/template-$(template_key)"
+    mkdir -p "$ADDON_DIR/.cache"
+    # one build at a time, and no copy of a template being replaced
+    if command -v flock >/dev/null 2>&1; then
+        exec 8>"$ADDON_DIR/.cache/lock"
+        flock 8
+    fi
+    if [ -f "$cache/ready" ]; then
+        say "template cluster: reusing $(basename "$cache") (dependencies already installed)"
+        cp -a "$cache/pg" "$1"
+        mkdir -p "$2/filestore"
+        cp -a "$cache/filestore" "$2/filestore/$TEMPLATE_DB"
+    else
+        say "template cluster: building (first run; installs $ADDON_DEPENDS)"
+        local t0 log
+        t0=$(date +%s)
+        log="$(dirname "$1")/template.log"
+        if ! pg_init "$1" || ! pg_start "$1"; then
+            exec 8>&-
+            return 1
+        fi
+        run_odoo "$log" -c "$3" -d "$TEMPLATE_DB" -i "$ADDON_DEPENDS" \
+            --without-demo=all --stop-after-init --log-level=warn \
+            || { cat "$log"; exec 8>&-; return 1; }
+        pg_stop "$1" fast
+        rm -rf "$ADDON_DIR"/.cache/template-*
+        mkdir -p "$cache"
+        cp -a "$1" "$cache/pg"
+        rm -f "$cache/pg/server.log"
+        cp -a "$2/filestore/$TEMPLATE_DB" "$cache/filestore"
+        touch "$cache/ready"
+        say "template cluster: built in $(( $(date +%s) - t0 )) s"
+    fi
+    exec 8>&-
+}
+
+# pytest-odoo on an existing database, as 'make test-one' runs it: sets the array
+# PYTEST_CMD, for the caller to run ("${PYTEST_CMD[@]}"; its process is pytest's).
+# pytest-odoo names a test module after the folder holding the manifest, so the
+# tests are collected through the addons-path link (make_addons_path), whose name is
+# the addon's; pytest starts in the link's folder, so the repository's own folders
+# (tests, tools...) are not importable as top-level packages. HttpCase tests and
+# tours run (--odoo-http); pytest's cache stays off (it would write into the addon).
+pytest_odoo_cmd() {  # $1: odoo.conf, $2: database, $3: the addon's link, rest: pytest arguments
+    local conf=$1 db=$2 link=$3
+    shift 3
+    PYTEST_CMD=(env -C "$(dirname "$link")" TZ=UTC "$PYTHON" -m pytest -p no:cacheprovider
+        --rootdir="$link" --odoo-config="$conf" --odoo-database="$db" --odoo-http "$@")
 }

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Tier 3: install the addon fresh on a private, throwaway PostgreSQL cluster and
-# run all its tests (HttpCase and Chromium tours included).
+# run all its tests (HttpCase and Chromium tours included); then, on the same
+# database, check the 'make test-one' loop: its pytest-odoo command must pass a
+# known-good sample and fail a deliberately failing one (scripts/harness_samples/).
 # Usage: scripts/odoo_tests.sh LOGFILE        (ODOO_TEST_TAGS narrows the run)
+# Writes LOGFILE (Odoo's log), and beside it loop-pass.log, loop-fail.log and
+# loop.result (one line: "passed: ...", "failed: ..." or "skipped: ...").
 # The cluster and its cached template: scripts/throwaway_db.sh.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 LOG=$1
+LOG_DIR=$(dirname "$LOG")
+LOOP_RESULT="$LOG_DIR/loop.result"
+rm -f "$LOOP_RESULT" "$LOG_DIR/loop-pass.log" "$LOG_DIR/loop-fail.log"
 find_odoo || { say "$ODOO_MISSING"; exit 1; }
 
 . "$(dirname "$0")/throwaway_db.sh"
@@ -18,5 +25,36 @@ run_odoo "$LOG" -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" --without-demo
     --test-tags "$TAGS" --stop-after-init --log-level=info
 RC=$?
 "$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo-report "$LOG"
-say "Odoo tier: $(( $(date +%s) - T0 )) s"
+say "Odoo tests: $(( $(date +%s) - T0 )) s"
+
+# The loop check: pytest's exit code, and its own summary line.
+loop_sample() {  # $1: sample file name, $2: log; sets SAMPLE_RC and SAMPLE_SUMMARY
+    pytest_odoo_cmd "$RUN_DIR/odoo.conf" "$DB" "$ADDON_LINK" "$ADDON_LINK/scripts/harness_samples/$1"
+    "${PYTEST_CMD[@]}" >"$2" 2>&1 &
+    ODOO_PID=$!  # pytest runs Odoo: stopped like it on interruption
+    wait "$ODOO_PID"
+    SAMPLE_RC=$?
+    ODOO_PID=""
+    SAMPLE_SUMMARY=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$2" | tail -n 1 | tr -d '=' | xargs)
+}
+
+installed=$(psql -h "$PG_DIR" -U odoo -d "$DB" -Atc \
+    "SELECT state FROM ir_module_module WHERE name = '$ADDON_NAME'" 2>/dev/null)
+if [ "$installed" != installed ]; then
+    echo "skipped: $ADDON_NAME did not install" >"$LOOP_RESULT"
+else
+    T0=$(date +%s)
+    loop_sample sample_pass.py "$LOG_DIR/loop-pass.log"
+    pass_rc=$SAMPLE_RC pass_summary=$SAMPLE_SUMMARY
+    loop_sample sample_fail.py "$LOG_DIR/loop-fail.log"
+    fail_rc=$SAMPLE_RC fail_summary=$SAMPLE_SUMMARY
+    detail="known-good sample: exit $pass_rc, '${pass_summary:-no summary}'; failing sample: exit $fail_rc, '${fail_summary:-no summary}'"
+    if [ "$pass_rc" = 0 ] && [[ "$pass_summary" == *passed* ]] && [[ "$pass_summary" != *failed* ]] \
+        && [ "$fail_rc" != 0 ] && [[ "$fail_summary" == *"1 failed"* ]]; then
+        echo "passed: $detail" >"$LOOP_RESULT"
+    else
+        echo "failed: $detail; logs: $LOG_DIR/loop-pass.log, $LOG_DIR/loop-fail.log" >"$LOOP_RESULT"
+    fi
+    say "test-one loop check: $(( $(date +%s) - T0 )) s"
+fi
 exit $RC

@@ -4,10 +4,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PIP_PACKAGES=(
-    pytest pytest-odoo websocket-client freezegun hypothesis
-    ruff pylint-odoo oca-odoo-pre-commit-hooks
-)
+# The Python tools, pinned (exact versions, and how to bump them: in the file).
+REQUIREMENTS="$ADDON_DIR/scripts/requirements-dev.txt"
 
 apt_install() {  # $@: Debian packages
     local runner=()
@@ -43,15 +41,20 @@ else
     apt_install chromium || status=1
 fi
 
-missing=()
-for package in "${PIP_PACKAGES[@]}"; do
-    "$PYTHON" -m pip show -q "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    say "installing from PyPI into $("$PYTHON" -c 'import sys; print(sys.executable)'): ${missing[*]}"
-    "$PYTHON" -m pip install -q --disable-pip-version-check "${missing[@]}" || status=1
+# Installed only when one differs from its pin: a run with all of them in place
+# asks nothing of PyPI and changes nothing.
+pins() { "$PYTHON" "$ADDON_DIR/scripts/pins.py" "$REQUIREMENTS"; }
+if differ=$(pins); then
+    say "ok: Python tools pinned in scripts/requirements-dev.txt"
 else
-    say "ok: Python tools (${PIP_PACKAGES[*]})"
+    say "installing from PyPI into $("$PYTHON" -c 'import sys; print(sys.executable)'), as pinned in scripts/requirements-dev.txt:"
+    while read -r line; do say "  $line"; done <<<"$differ"
+    if "$PYTHON" -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS" && differ=$(pins); then
+        say "ok: Python tools pinned in scripts/requirements-dev.txt"
+    else
+        say "MISSING: Python tools as pinned in scripts/requirements-dev.txt${differ:+: $differ}"
+        status=1
+    fi
 fi
 
 if find_odoo; then
