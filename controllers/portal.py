@@ -387,6 +387,28 @@ class BookingPortal(CustomerPortal):
             return self._booking_error(visitor, error.status, error.args[0])
         return self._booking_redirect(visitor, "withdrawn")
 
+    @http.route(
+        "/my/booking-requests/<int:request_id>/undo",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_request_undo(self, request_id, **kw):
+        """The customer undoes their own approved cancellation, within the company's minutes."""
+        if wrong := self._booking_only_post():
+            return wrong
+        try:
+            visitor, req = self._booking_own_request(request_id, request.httprequest.form)
+        except NotFound:
+            return self._booking_not_found(request.env._("This request does not exist or is not yours."))
+        try:
+            with request.env.cr.savepoint():
+                req._undo()
+        except BookingRefusal as error:
+            return self._booking_error(visitor, error.status, error.args[0])
+        return self._booking_redirect(visitor, "undone")
+
     # ------------------------------------------------------------------
     # Who came
     # ------------------------------------------------------------------
@@ -701,6 +723,15 @@ class BookingPortal(CustomerPortal):
         booking = visitor.booking
         decisions = booking._booking_decisions()
         pending = booking.booking_pending_request_id
+        last = (
+            booking._booking_last_cancellation()
+            if booking._booking_is_cancelled()
+            else booking.booking_request_ids.browse()
+        )
+        own = (
+            visitor.partner and last.partner_id.commercial_partner_id == visitor.partner.commercial_partner_id
+        )
+        undo_deadline = own and last._undo_deadline()
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -712,7 +743,7 @@ class BookingPortal(CustomerPortal):
                 "link": visitor.link,
                 "link_query": f"?{visitor.query}" if visitor.link else "",
                 "company": booking._booking_company().sudo(),
-                "action": action if action in ("cancel", "change", "rebook") else None,
+                "action": action if action in ("cancel", "change", "rebook", "undo") else None,
                 "decisions": decisions,
                 "can_cancel": not decisions["cancel"].closed and not pending,
                 "can_change": not decisions["change"].closed and not pending,
@@ -724,6 +755,8 @@ class BookingPortal(CustomerPortal):
                 "services": booking._booking_services() - booking._booking_product(),
                 "time_blocks": booking._booking_company().sudo().booking_time_block_ids,
                 "proposal_asked": request.httprequest.args.get("proposal"),
+                "undo_request": last if undo_deadline else None,
+                "undo_deadline": undo_deadline,
                 "duration_hours": self._booking_hours(booking),
                 "form": form or {},
                 **self._booking_formatters(visitor.tz),

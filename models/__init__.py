@@ -1,5 +1,4 @@
 from . import (
-    account_move,
     booking_cancel_reason,
     booking_cancellation_fee_rule,
     booking_change_proposal,

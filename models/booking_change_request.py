@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -298,8 +300,91 @@ class BookingChangeRequest(models.Model):
         self._check_reviewer()
         self._lock_pending()
         self._check_still_possible()
+        self._check_workers_free()
         self._approve(decided_by=self.env.user)
         return True
+
+    def _check_workers_free(self):
+        """A new time the workers are now busy at is approved only when the reviewer confirmed it."""
+        if self.env.context.get("booking_conflicts_ok"):
+            return
+        for request in self.sudo().filtered(
+            lambda r: r.request_type in ("change", "rebook") and r.requested_start
+        ):
+            booking = request._booking()
+            booking._booking_lock_workers()
+            if any(booking._booking_worker_conflicts(request.requested_start, request.requested_stop)):
+                raise BookingRefusal(
+                    self.env._(
+                        "The people assigned to %(booking)s are now busy at the time asked for in %(name)s: "
+                        "open it to see the conflicts and approve anyway.",
+                        booking=booking.display_name,
+                        name=request.name,
+                    )
+                )
+
+    def action_undo(self):
+        """The customer undoes their own approved cancellation, within the company's minutes."""
+        if not self.env.su:
+            user = self.env.user
+            if not user.share or any(r.partner_id != user.partner_id for r in self):
+                raise AccessError(self.env._("You can only undo your own cancellations."))
+        for request in self.sudo():
+            request._undo()
+        return True
+
+    def _undo(self):
+        """Restore the booking as it was, reverse the cancellation's money, tell everyone it is back on."""
+        self.ensure_one()
+        self._lock_rows()
+        booking = self._booking()
+        booking._booking_lock()
+        booking._booking_lock_workers()
+        refusal = self._undo_refusal()
+        if refusal:
+            raise BookingRefusal(refusal)
+        booking.with_context(booking_applying=self)._booking_apply_undo(self)
+        self.write({"state": "undone"})
+        self._undo_money()
+        self._notify_customer("booking_change_request.mail_template_request_undone")
+        booking._booking_log(self._history_line())
+        booking._booking_tell_workers(self._worker_message())
+        self.env.flush_all()
+
+    def _undo_refusal(self):
+        """Why this cancellation cannot be undone now, in words; None when it can."""
+        self.ensure_one()
+        booking = self._booking()
+        contact = booking._booking_contact_text()
+        minutes = self.company_id.booking_undo_minutes
+        if self.request_type != "cancel" or self.state != "approved" or self.channel == "backend":
+            return self.env._("Only your own cancellation can be undone.")
+        if not minutes:
+            return self.env._("A cancellation cannot be undone online. Please contact %s.", contact)
+        if fields.Datetime.now() > self.decided_on + timedelta(minutes=minutes):
+            return self.env._(
+                "A cancellation can be undone within %(minutes)s minutes: that time has passed. "
+                "Book again, or contact %(contact)s.",
+                minutes=minutes,
+                contact=contact,
+            )
+        if not booking._booking_is_cancelled() or booking._booking_last_cancellation() != self:
+            return self.env._("This booking is already back on.")
+        start = booking._booking_start()
+        if not start or start <= fields.Datetime.now():
+            return self.env._("This booking's time has passed.")
+        if any(booking._booking_worker_conflicts(start, booking._booking_stop())):
+            return self.env._(
+                "Its time was given to someone else meanwhile: book again at another time, or contact %s.",
+                contact,
+            )
+        return None
+
+    def _undo_deadline(self):
+        """Until when the customer may undo this cancellation (None when they may not)."""
+        if self._undo_refusal():
+            return None
+        return self.decided_on + timedelta(minutes=self.company_id.booking_undo_minutes)
 
     def action_deny(self, note=None, message=None):
         """Deny the requests, telling the customer ``note`` (reviewers only).
@@ -390,6 +475,7 @@ class BookingChangeRequest(models.Model):
         if proposal not in request.proposal_ids:
             raise BookingRefusal(self.env._("This time was not proposed for this request."), 404)
         booking = request._booking()
+        booking._booking_lock_workers()
         if proposal.start <= fields.Datetime.now():
             raise BookingRefusal(self.env._("This time has passed: please ask for another one."))
         if any(booking._booking_worker_conflicts(proposal.start, proposal.stop)):
@@ -457,14 +543,19 @@ class BookingChangeRequest(models.Model):
         ):
             raise AccessError(self.env._("Only booking request reviewers can approve or deny requests."))
 
+    def _lock_rows(self):
+        """Lock the requests' rows: a racing decision waits for this one, then sees its outcome."""
+        if self:
+            self.env.cr.execute(
+                SQL("SELECT id FROM booking_change_request WHERE id IN %s FOR UPDATE", tuple(self.ids))
+            )
+            self.invalidate_recordset()
+
     def _lock_pending(self):
         """Lock the rows; a racing decision waits, then fails instead of deciding twice."""
         if not self:
             return
-        self.env.cr.execute(
-            SQL("SELECT id FROM booking_change_request WHERE id IN %s FOR UPDATE", tuple(self.ids))
-        )
-        self.invalidate_recordset(["state"])
+        self._lock_rows()
         decided = self.filtered(lambda r: r.state != "pending")
         if decided:
             raise BookingRefusal(
@@ -563,10 +654,86 @@ class BookingChangeRequest(models.Model):
     # ------------------------------------------------------------------
 
     def _cancel_money(self):
-        """The fee invoice of an approved cancellation, emailed to the customer."""
+        """An approved cancellation's money: paid invoices credited less the fee, else a fee invoice."""
+        invoices = self._booking()._booking_invoices_to_credit()
+        if invoices:
+            self._create_refund(invoices)
+        elif self.fee_amount:
+            self._create_fee_invoice()
+
+    def _create_refund(self, invoices):
+        """Credit notes of the order's invoices (Odoo's own reversal), the fee kept on the first;
+        accounting is asked to return what the customer paid beyond the fee."""
+        self.ensure_one()
+        booking = self._booking()
+        paid = booking._booking_paid()
+        invoices = invoices.sorted(lambda m: (-(m.amount_total - m.amount_residual), m.id))
+        credits = invoices._reverse_moves(
+            [
+                {
+                    "ref": self.name,
+                    "invoice_user_id": self.user_id.id,
+                    "invoice_date": fields.Date.context_today(self),
+                }
+            ]
+            * len(invoices)
+        )
+        main = credits[:1]
         if self.fee_amount:
-            invoice = self._create_fee_invoice()
-            invoice._booking_send_to_customer()
+            main.write(
+                {
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": booking._booking_fee_product().id,
+                                "quantity": 1,
+                                "price_unit": -self.fee_amount,
+                                "tax_ids": [Command.set(booking._booking_fee_taxes(main.partner_id).ids)],
+                                "name": self.env._("Late cancellation fee kept: %s", booking.display_name),
+                            }
+                        )
+                    ]
+                }
+            )
+        if self.company_id.booking_fee_invoice_post:
+            credits.action_post()
+        fee_total = booking._booking_fee_total(self.fee_amount, main.partner_id)
+        self.write({"refund_move_id": main.id, "refund_amount": policy.refund_amount(paid, fee_total)})
+        if self.refund_amount:
+            main.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self._accountant().id,
+                summary=self.env._(
+                    "Return %(amount)s to %(customer)s",
+                    amount=booking._booking_format_money(self.refund_amount),
+                    customer=main.partner_id.name,
+                ),
+                note=self.env._(
+                    "%(name)s cancelled %(booking)s, paid in advance.",
+                    name=self.name,
+                    booking=booking.display_name,
+                ),
+            )
+        return credits
+
+    def _accountant(self):
+        """Who returns money to customers: an accounting manager of the company, else the responsible."""
+        managers = self.env.ref("account.group_account_manager").users.filtered(
+            lambda u: (
+                not u.share and self.company_id in u.company_ids and u.id != self.env.ref("base.user_root").id
+            )
+        )
+        return managers[:1] or self.user_id or self.env.ref("base.user_admin")
+
+    def _undo_money(self):
+        """The cancellation's fee invoice and credit notes reversed (cancelled while still drafts)."""
+        credits = self.env["account.move"].search([("move_type", "=", "out_refund"), ("ref", "=", self.name)])
+        for move in self.fee_invoice_id | credits:
+            if move.state == "draft":
+                move.button_cancel()
+            elif move.state == "posted":
+                move._reverse_moves([{"ref": self.env._("Undone: %s", self.name)}], cancel=True)
+            move.activity_ids.action_feedback(feedback=self.env._("The customer undid the cancellation."))
 
     def _create_fee_invoice(self):
         """The late-cancellation fee invoice, posted when the company says so."""
@@ -649,6 +816,16 @@ class BookingChangeRequest(models.Model):
             return
         template = self.env.ref(template_xmlid).sudo()
         url = request.customer_portal_url()
+        invoice = request.fee_invoice_id
+        if invoice and invoice.state == "posted" and not invoice.is_move_sent:
+            # the fee invoice goes with this email, with its own page to see and pay it
+            invoice.is_move_sent = True
+            invoice._message_log(body=self.env._("Sent to the customer with %s.", request.name))
+        add_context = {
+            "booking_url": url,
+            "invoice_url": invoice and invoice.get_base_url() + invoice.get_portal_url(),
+            "undo_deadline": request.state == "approved" and request._undo_deadline(),
+        }
         if custom:
             subject, body = custom
         else:
@@ -658,7 +835,7 @@ class BookingChangeRequest(models.Model):
                 "body_html",
                 request.ids,
                 compute_lang=True,
-                add_context={"booking_url": url},
+                add_context=add_context,
                 options={"post_process": True},
             )[request.id]
         email_from = template._render_field("email_from", request.ids)[request.id]

@@ -219,6 +219,10 @@ class BookingRequestMixin(models.AbstractModel):
         """What the customer already paid on it, in its currency (0 when nothing is paid)."""
         return 0.0
 
+    def _booking_invoices_to_credit(self):
+        """The posted customer invoices a cancellation credits (the fee is kept on their credit note)."""
+        return self.env["account.move"]
+
     def _booking_token_field(self):
         """The field holding the token of email links."""
         raise NotImplementedError
@@ -561,6 +565,7 @@ class BookingRequestMixin(models.AbstractModel):
         self.ensure_one()
         self._booking_check_requester(partner, channel)
         self._booking_lock()
+        self._booking_lock_workers()
         values = self._booking_clean_values(request_type, values)
         decision = self._booking_decision(request_type, values)
         if decision.closed:
@@ -585,6 +590,21 @@ class BookingRequestMixin(models.AbstractModel):
         # monetary values written here would need that caller to read order lines.
         request.env.flush_all()
         return request
+
+    def _booking_lock_workers(self):
+        """Serialize what takes the workers' time (undo, approval): the second waits, then sees the first.
+
+        A real (empty) update of the workers' rows, not only a lock: under Odoo's REPEATABLE READ the
+        second transaction would otherwise check their time in its older snapshot; this way it
+        fails to serialize and Odoo retries it, seeing the first.
+        """
+        if self.booking_worker_ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_users SET write_date = write_date WHERE id IN %s",
+                    tuple(sorted(self.booking_worker_ids.ids)),
+                )
+            )
 
     def _booking_lock(self):
         """Serialize requests on one booking: a racing submit waits, then sees this one."""

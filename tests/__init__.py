@@ -16,4 +16,5 @@ from . import (
     test_portal_tours,
     test_schedule,
     test_security,
+    test_undo_refund,
 )

@@ -207,6 +207,39 @@ class TestConcurrency(BaseCase):
             )
             self.purge(env, requests, visit)
 
+    def test_racing_undo_and_approval_of_the_freed_time(self):
+        """The customer undoes a cancellation while a reviewer gives that time to another visit of the
+        same worker: one of the two wins, never both."""
+        with self.committed_env() as env:
+            worker = env["res.users"].create(
+                {"name": "Race worker", "login": f"race_worker_{self.request_id}"}
+            )
+            other = env["res.partner"].create({"name": "Other racer"})
+            cancelled = self.create_visit(env, self.partner_id, timedelta(days=5))
+            moving = self.create_visit(env, other.id, timedelta(days=6))
+            (cancelled | moving).write({"booking_worker_ids": [Command.set(worker.ids)]})
+            undo_id = cancelled._booking_request_cancel(
+                env["res.partner"].browse(self.partner_id), {}, "portal"
+            ).id
+            values = {"requested_start": cancelled.start, "requested_stop": cancelled.stop}
+            change_id = moving._booking_request_change(other, values, "portal").id
+            requests = env["booking.change.request"].browse([undo_id, change_id])
+            self.assertEqual(requests.mapped("state"), ["approved", "pending"])
+        outcomes = self.race(
+            (SUPERUSER_ID, lambda env: env["booking.change.request"].browse(undo_id)._undo()),
+            (self.reviewer_id, lambda env: env["booking.change.request"].browse(change_id).action_approve()),
+        )
+        with self.committed_env() as env:
+            requests = env["booking.change.request"].browse([undo_id, change_id])
+            states = requests.mapped("state")
+            visits = env["calendar.event"].browse([cancelled.id, moving.id])
+            back_on = not visits[0].booking_cancelled
+            moved = visits[1].start == visits[0].start
+            self.purge(env, requests, visits)
+        self.assertEqual(outcomes.count("done"), 1, outcomes)
+        self.assertIn(states, (["undone", "pending"], ["approved", "approved"]))
+        self.assertEqual((back_on, moved), (True, False) if states[0] == "undone" else (False, True))
+
 
 @tagged("post_install", "-at_install")
 class TestConcurrencyReadCommitted(TestConcurrency):

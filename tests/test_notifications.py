@@ -192,7 +192,8 @@ class TestNotifications(BookingCase):
             for booking in self.bookings(NOW + timedelta(days=5)):
                 start = booking._booking_start()
                 request = self.change(booking, start, hours=2, requested_product_id=self.grooming.id)
-                request.with_user(self.reviewer).action_approve()
+                # the visit and the order share their worker: the reviewer approves knowingly
+                request.with_user(self.reviewer).with_context(booking_conflicts_ok=True).action_approve()
                 body = self.told(booking)
                 self.assertIn("service Dog walk → Grooming", body)
                 self.assertIn("duration 1 h → 2 h", body)
