@@ -268,7 +268,7 @@ class BookingChangeRequest(models.Model):
         return super(BookingChangeRequest, self.with_context(mail_create_nosubscribe=True)).create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and set(vals) & ENGINE_FIELDS:
+        if not self.env.su and set(vals) & (ENGINE_FIELDS | set(self._booking_field_names())):
             raise AccessError(
                 self.env._("A request's state, customer, booking and money change only through its actions.")
             )

@@ -1,8 +1,11 @@
 """Screenshots of the demo server's portal pages in headless Chromium (for the README).
 
-Usage: python scripts/screenshot.py BASE_URL LOGIN PASSWORD OUT.png PATH [WIDTH] [CLICK_SELECTOR]
-Logs in through /web/login, opens PATH at WIDTH px (default 1280), optionally clicks
-a selector (e.g. a button opening a dialog), and writes a full-page PNG.
+Usage: python scripts/screenshot.py BASE_URL LOGIN PASSWORD OUT.png PATH [WIDTH] [STEP...]
+Logs in through /web/login, opens PATH at WIDTH px (default 1280), runs the steps one
+after the other (a CSS selector to click, or ``js:`` and JavaScript to run, e.g. to fill
+a field), hides the page footer (the README shows our pages, not the copyright line and
+its logo), and writes a PNG: of the whole page, or of the window when steps were run
+(a dialog is shown in the window).
 """
 
 import base64
@@ -88,7 +91,7 @@ class Browser:
 def main():
     base, user, password, out, path = sys.argv[1:6]
     width = int(sys.argv[6]) if len(sys.argv) > 6 else 1280
-    click = sys.argv[7] if len(sys.argv) > 7 else None
+    steps = sys.argv[7:]
     session = login(base, user, password)
     browser = Browser(width)
     try:
@@ -98,14 +101,21 @@ def main():
         browser.call("Page.enable")
         browser.call("Page.navigate", url=base + path)
         time.sleep(3)
-        if click:
-            browser.call(
-                "Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()"
+        browser.call(
+            "Runtime.evaluate",
+            expression="for (const f of document.querySelectorAll('footer')) { f.style.display = 'none'; }",
+        )
+        for step in steps:
+            code = (
+                step[3:] if step.startswith("js:") else f"document.querySelector({json.dumps(step)}).click()"
             )
+            browser.call("Runtime.evaluate", expression=code)
             time.sleep(1.5)
         height = browser.call(
             "Runtime.evaluate", expression="document.documentElement.scrollHeight", returnByValue=True
         )["result"]["value"]
+        if steps:
+            height = 900 if width >= 600 else 800
         browser.call(
             "Emulation.setDeviceMetricsOverride",
             width=width,
@@ -114,7 +124,7 @@ def main():
             mobile=width < 600,
         )
         time.sleep(0.5)
-        shot = browser.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+        shot = browser.call("Page.captureScreenshot", format="png", captureBeyondViewport=not steps)
         with open(out, "wb") as png:
             png.write(base64.b64decode(shot["data"]))
     finally:
