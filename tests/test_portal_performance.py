@@ -16,6 +16,9 @@ class TestPortalQueries(BookingHttpCase):
         ("visit", "change"),
         ("order", "change"),
         ("visit", "cancel"),
+        ("order", "fee"),  # inside the fee window: the row shows the fee as invoiced
+        ("visit", "fee"),
+        ("order", "paid"),  # paid: the decision reads what was paid
     ]
 
     booked = 0
@@ -25,11 +28,18 @@ class TestPortalQueries(BookingHttpCase):
         for index in range(count):
             kind, request = self.VARIANTS[index % len(self.VARIANTS)]
             self.booked += 1
-            hours = 24 * (3 + self.booked)
+            hours = 24 * (3 + self.booked) if request != "fee" else 30 + self.booked / 10
             workers = self.worker if index % 2 else self.worker | self.worker_2
             booking = (self.make_visit if kind == "visit" else self.make_order)(
                 self.at(hours), workers=workers
             )
+            if request == "paid":
+                booking.order_line.qty_delivered = 1
+                invoice = booking._create_invoices()
+                invoice.action_post()
+                self.env["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=invoice.ids
+                ).create({}).action_create_payments()
             if request == "cancel":
                 self.cancel(booking)  # far enough: approved at once
             elif request == "change":
@@ -45,12 +55,19 @@ class TestPortalQueries(BookingHttpCase):
         return count
 
     def test_list_queries_constant(self):
-        """/my/bookings: the same query count for 5 and for 50 bookings."""
+        """/my/bookings: the same query count for 8 and for 56 bookings (fees, payments, requests of every kind)."""
         self.company.booking_change_auto_approve = "never"
+        self.company.booking_fee_rule_ids = [
+            (0, 0, {"hours_before": 48.0, "fee_type": "percent", "amount": 50.0})
+        ]
+        tax = self.env["account.tax"].create({"name": "VAT 15%", "amount": 15.0, "amount_type": "percent"})
+        self.fee_product.taxes_id = [(6, 0, tax.ids)]
         self.login(self.customer_a)
-        self.add_bookings(5)
+        self.add_bookings(8)
         small = self.queries("/my/bookings")
-        self.add_bookings(45)
+        self.add_bookings(48)
         large = self.queries("/my/bookings")
-        self.assertEqual(large, small, f"5 bookings: {small} queries, 50 bookings: {large}")
-        self.assertEqual(self.url_open("/my/bookings").text.count("o_booking_row"), 50)
+        self.assertEqual(large, small, f"8 bookings: {small} queries, 56 bookings: {large}")
+        page = self.url_open("/my/bookings").text
+        self.assertEqual(page.count('data-booking="'), 56)
+        self.assertIn("Cancelling now: a fee of", page)
