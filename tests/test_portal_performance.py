@@ -55,7 +55,7 @@ class TestPortalQueries(BookingHttpCase):
         return count
 
     def test_list_queries_constant(self):
-        """/my/bookings: the same query count for 8 and 56 bookings (fees, payments, requests of every kind)."""
+        """/my/bookings: the same query count for 8 and 56 bookings (fees, payments, every request)."""
         self.company.booking_change_auto_approve = "never"
         self.company.booking_fee_rule_ids = [
             (0, 0, {"hours_before": 48.0, "fee_type": "percent", "amount": 50.0})
