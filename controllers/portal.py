@@ -374,18 +374,7 @@ class BookingPortal(CustomerPortal):
         website=True,
     )
     def portal_request_withdraw(self, request_id, **kw):
-        if wrong := self._booking_only_post():
-            return wrong
-        try:
-            visitor, req = self._booking_own_request(request_id, request.httprequest.form)
-        except NotFound:
-            return self._booking_not_found(request.env._("This request does not exist or is not yours."))
-        try:
-            with request.env.cr.savepoint():
-                req.action_withdraw()
-        except BookingRefusal as error:
-            return self._booking_error(visitor, error.status, error.args[0])
-        return self._booking_redirect(visitor, "withdrawn")
+        return self._booking_request_post(request_id, lambda req, form: req.action_withdraw(), "withdrawn")
 
     @http.route(
         "/my/booking-requests/<int:request_id>/undo",
@@ -396,18 +385,26 @@ class BookingPortal(CustomerPortal):
     )
     def portal_request_undo(self, request_id, **kw):
         """The customer undoes their own approved cancellation, within the company's minutes."""
+        return self._booking_request_post(request_id, lambda req, form: req._undo(), "undone")
+
+    def _booking_request_post(self, request_id, act, message):
+        """A POST on one of the visitor's own requests: ``act(request, form)`` in a savepoint;
+        303 back to the booking, or its page with a 4xx."""
         if wrong := self._booking_only_post():
             return wrong
+        form = request.httprequest.form
         try:
-            visitor, req = self._booking_own_request(request_id, request.httprequest.form)
+            visitor, req = self._booking_own_request(request_id, form)
         except NotFound:
             return self._booking_not_found(request.env._("This request does not exist or is not yours."))
         try:
             with request.env.cr.savepoint():
-                req._undo()
+                act(req, form)
+        except BadInput as error:
+            return self._booking_error(visitor, 400, str(error))
         except BookingRefusal as error:
             return self._booking_error(visitor, error.status, error.args[0])
-        return self._booking_redirect(visitor, "undone")
+        return self._booking_redirect(visitor, message)
 
     # ------------------------------------------------------------------
     # Who came

@@ -199,24 +199,13 @@ class BookingSchedulePortal(BookingPortal):
     )
     def portal_request_accept(self, request_id, **kw):
         """The customer takes one of the times staff proposed: approved at that time and applied."""
-        if wrong := self._booking_only_post():
-            return wrong
-        form = request.httprequest.form
-        try:
-            visitor, req = self._booking_own_request(request_id, form)
-        except NotFound:
-            return self._booking_not_found(request.env._("This request does not exist or is not yours."))
-        try:
-            proposal = (
-                request.env["booking.change.proposal"].sudo().browse(self._to_id(form.get("proposal_id")))
-            )
-        except BadInput as error:
-            return self._booking_error(visitor, 400, str(error))
+        return self._booking_request_post(
+            request_id, lambda req, form: req._accept_proposal(self._booking_proposal(req, form)), "accepted"
+        )
+
+    def _booking_proposal(self, req, form):
+        """The proposal the form names, one of this request's (400 when malformed, 404 when not)."""
+        proposal = request.env["booking.change.proposal"].sudo().browse(self._to_id(form.get("proposal_id")))
         if not proposal.exists() or proposal.request_id != req:
-            return self._booking_error(visitor, 404, request.env._("This time was not proposed to you."))
-        try:
-            with request.env.cr.savepoint():
-                req._accept_proposal(proposal)
-        except BookingRefusal as error:
-            return self._booking_error(visitor, error.status, error.args[0])
-        return self._booking_redirect(visitor, "accepted")
+            raise BookingRefusal(request.env._("This time was not proposed to you."), 404)
+        return proposal
