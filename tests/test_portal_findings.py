@@ -256,3 +256,10 @@ class TestPortalFindings(BookingHttpCase):
         arch = etree.fromstring(self.env["booking.change.request"].get_view(view_type="form")["arch"])
         approve = arch.xpath("//button[@name='action_approve'][contains(@invisible, 'not has_conflict')]")
         self.assertTrue(approve and approve[0].get("confirm"))
+
+    def test_email_link_opens_the_dialog_with_the_booked_time(self):
+        """From the email's Request a change link, the form starts at the booked time, in their zone."""
+        visit = self.make_visit(self.far)
+        self.logout()
+        page = self.url_open(self.url(visit, self.link_query(visit, self.partner_a) + "&action=change")).text
+        self.assertIn(f'value="{self.local_input(visit.start)}"', page)
