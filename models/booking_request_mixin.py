@@ -12,7 +12,7 @@ from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import policy
 from ..tools.policy import CLOSED, FREE, REVIEW
-from ..tools.refusal import BookingRefusal
+from ..tools.refusal import BookingForbidden, BookingRefusal
 
 REVIEWER_GROUP = "booking_change_request.group_booking_reviewer"
 REQUEST_TYPES = ("cancel", "change", "rebook")
@@ -618,7 +618,7 @@ class BookingRequestMixin(models.AbstractModel):
         if channel == "backend":
             self._booking_check_reviewer()
         elif not partner or not self._booking_may_ask(partner):
-            raise BookingRefusal(self.env._("You cannot make requests on this booking."), 403)
+            raise BookingForbidden(self.env._("You cannot make requests on this booking."))
 
     def _booking_check_reviewer(self):
         """Staff actions on this booking: reviewers of the booking's company only."""
