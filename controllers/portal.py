@@ -12,6 +12,7 @@ from odoo.exceptions import ValidationError
 from odoo.http import request
 from odoo.osv import expression
 from odoo.tools import SQL, format_time
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import policy
 from ..tools.refusal import BookingRefusal
@@ -22,6 +23,7 @@ MAX_TEXT = 2000
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 DATE_INPUT = "%Y-%m-%d"
 LINK_PARAMS = ("access_token", "pid", "hash")
+PENDING_SUMMARY_LIMIT = 50
 
 SUCCESS_CODES = (
     "cancel_approved",
@@ -142,26 +144,36 @@ class BookingPortal(CustomerPortal):
                     SQL("%s AS kind", kind),
                     SQL.identifier(query.table, "id"),
                     SQL("%s AS start", SQL.identifier(query.table, start)),
+                    SQL(
+                        "%s IS NOT NULL AS pending", SQL.identifier(query.table, "booking_pending_request_id")
+                    ),
                 )
             )
         return SQL(" UNION ALL ").join(SQL("(%s)", select) for select in selects)
 
     def _prepare_bookings_page(self, page, filterby):
-        """One page of bookings, upcoming first (soonest first), then past (latest first)."""
+        """One page of bookings, upcoming first (soonest first), then past (latest first), and
+        the customer's pending ones wherever they are (the summary on top): one query for all."""
         partner = request.env.user.partner_id
         union = self._bookings_union(partner, filterby)
         cr = request.env.cr
         now = fields.Datetime.now()
-        # the rows and the total in one query; a page past the end still needs the total
+        first, last = (page - 1) * self._items_per_page, page * self._items_per_page
         cr.execute(
             SQL(
-                "SELECT kind, id, count(*) OVER () FROM (%s) AS bookings ORDER BY start < %s, "
-                "CASE WHEN start >= %s THEN start END, start DESC, kind, id LIMIT %s OFFSET %s",
+                "SELECT kind, id, total, pending, rn > %s AND rn <= %s FROM ("
+                " SELECT kind, id, pending, count(*) OVER () AS total, row_number() OVER ("
+                "  ORDER BY start < %s, CASE WHEN start >= %s THEN start END, start DESC, kind, id) AS rn"
+                " FROM (%s) AS bookings) AS numbered"
+                " WHERE (rn > %s AND rn <= %s) OR pending ORDER BY rn LIMIT %s",
+                first,
+                last,
+                now,
+                now,
                 union,
-                now,
-                now,
-                self._items_per_page,
-                (page - 1) * self._items_per_page,
+                first,
+                last,
+                self._items_per_page + PENDING_SUMMARY_LIMIT,
             )
         )
         rows = cr.fetchall()
@@ -177,7 +189,16 @@ class BookingPortal(CustomerPortal):
             step=self._items_per_page,
             url_args={"filterby": filterby},
         )
-        return self._booking_records([(kind, id_) for kind, id_, _total in rows]), pager
+        records = dict(
+            zip(
+                ((k, i) for k, i, *_rest in rows),
+                self._booking_records([(k, i) for k, i, *_r in rows]),
+                strict=True,
+            )
+        )
+        bookings = [records[kind, id_] for kind, id_, _total, _pending, in_page in rows if in_page]
+        pending = [records[kind, id_] for kind, id_, _total, is_pending, _in_page in rows if is_pending]
+        return bookings, pager, pending[:PENDING_SUMMARY_LIMIT]
 
     def _booking_records(self, keys):
         """The bookings of (kind, id) pairs as superuser, in that order, fetched once per kind."""
@@ -188,14 +209,6 @@ class BookingPortal(CustomerPortal):
             # iterating keeps the recordset's prefetch set: anything else loads once per kind
             records.update(((kind, booking.id), booking) for booking in bookings)
         return [records[key] for key in keys]
-
-    def _booking_pending_summary(self, partner):
-        """Every booking of the customer waiting for an answer (not only those of this page)."""
-        union = self._bookings_union(partner, "all", [("booking_pending_request_id", "!=", False)])
-        request.env.cr.execute(
-            SQL("SELECT kind, id FROM (%s) AS bookings ORDER BY start, id LIMIT 50", union)
-        )
-        return self._booking_records(request.env.cr.fetchall())
 
     @http.route(
         ["/my/bookings", "/my/bookings/page/<int:page>"],
@@ -209,21 +222,22 @@ class BookingPortal(CustomerPortal):
         if filterby not in filters:
             filterby = "all"
         page = self._to_page(page)
-        bookings, pager = self._prepare_bookings_page(page, filterby)
+        bookings, pager, pending = self._prepare_bookings_page(page, filterby)
         partner = request.env.user.partner_id
         tz = self._booking_tz(partner)
+        decisions = {b: b._booking_decision("cancel", refund=False) for b in bookings}
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "bookings",
                 "bookings": bookings,
-                "cancel_decisions": {b: b._booking_decision("cancel") for b in bookings},
-                "pencils": {b: self._booking_has_pencil(b) for b in bookings},
+                "cancel_decisions": decisions,
+                "pencils": {b: self._booking_has_pencil(b, decisions[b]) for b in bookings},
                 "pager": pager,
                 "default_url": "/my/bookings",
                 "searchbar_filters": filters,
                 "filterby": filterby,
-                "pending_bookings": self._booking_pending_summary(partner),
+                "pending_bookings": pending,
                 "bulk_results": request.session.pop("booking_bulk_results", None) if kw.get("bulk") else None,
                 "reasons": request.env["booking.cancel.reason"]
                 .sudo()
@@ -276,11 +290,17 @@ class BookingPortal(CustomerPortal):
             )
         return {"name": booking.display_name, "ok": True, "message": message}
 
-    def _booking_has_pencil(self, booking):
-        """Whether the Make changes dialog offers something for this booking (its pencil shows)."""
+    def _booking_has_pencil(self, booking, cancel=None):
+        """Whether the Make changes dialog offers something for this booking (its pencil shows).
+
+        ``cancel``: the row's cancellation decision when the page has it already.
+        """
         if booking.booking_pending_request_id:
             return False
-        return any(not booking._booking_decision(kind).closed for kind in ("cancel", "change", "rebook"))
+        cancel = cancel or booking._booking_decision("cancel", refund=False)
+        return not cancel.closed or any(
+            not booking._booking_refusal(kind, {}) for kind in ("change", "rebook")
+        )
 
     def _booking_bulk_done(self, results):
         request.session["booking_bulk_results"] = results
@@ -688,9 +708,10 @@ class BookingPortal(CustomerPortal):
 
     def _booking_formatters(self, tz):
         env = request.env
+        locale = babel_locale_parse(get_lang(env).code)  # once per request, not once per date
 
         def fmt(value):
-            return env[MIXIN]._booking_format_datetime(value, tz=tz)
+            return env[MIXIN]._booking_format_datetime(value, tz=tz, locale=locale)
 
         def fmt_range(start, stop):
             if not stop or not start:
@@ -713,6 +734,7 @@ class BookingPortal(CustomerPortal):
             "local_input": local_input,
             "tz_name": tz,
             "now_input": today,
+            "babel_locale": locale,
         }
 
     def _prepare_booking_values(self, visitor, action=None, form=None):

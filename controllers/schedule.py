@@ -7,7 +7,6 @@ from babel.dates import format_date, format_time
 from odoo import http
 from odoo.http import request
 from odoo.tools import SQL
-from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools.refusal import BookingRefusal
 from .portal import DATETIME_INPUT, BadInput, BookingPortal, NotFound
@@ -44,6 +43,8 @@ class BookingSchedulePortal(BookingPortal):
             local = pytz.utc.localize(booking._booking_start()).astimezone(zone)
             by_day[local.date()].append(booking)
         days = [first + timedelta(days=n) for n in range((last - first).days)]
+        formatters = self._booking_formatters(tz)
+        locale = formatters["babel_locale"]
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -54,18 +55,19 @@ class BookingSchedulePortal(BookingPortal):
                 "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
                 "by_day": by_day,
                 "bookings": bookings,
-                "title": self._calendar_title(day, mode, first, last),
-                "weekday_names": self._calendar_weekday_names(days[:7]),
+                "title": self._calendar_title(day, mode, first, last, locale),
+                "weekday_names": [format_date(d, "EEE", locale=locale) for d in days[:7]],
                 "prev_url": self._calendar_url(self._calendar_step(day, mode, -1), mode),
                 "next_url": self._calendar_url(self._calendar_step(day, mode, 1), mode),
                 "today_url": self._calendar_url(today, mode),
                 "mode_urls": {m: self._calendar_url(day, m) for m in ("month", "week")},
                 "pencils": {booking: self._booking_has_pencil(booking) for booking in bookings},
+                "statuses": {booking: booking._booking_portal_status() for booking in bookings},
                 "local_time": lambda value: format_time(
-                    pytz.utc.localize(value).astimezone(zone), format="short", locale=self._babel_locale()
+                    pytz.utc.localize(value).astimezone(zone), format="short", locale=locale
                 ),
-                "day_label": lambda d: format_date(d, format="full", locale=self._babel_locale()),
-                **self._booking_formatters(tz),
+                "day_label": lambda d: format_date(d, format="full", locale=locale),
+                **formatters,
             }
         )
         return request.render("booking_change_request.portal_my_bookings_calendar", values)
@@ -94,18 +96,12 @@ class BookingSchedulePortal(BookingPortal):
     def _calendar_url(day, mode):
         return f"/my/bookings/calendar?date={day.isoformat()}&mode={mode}"
 
-    def _babel_locale(self):
-        return babel_locale_parse(get_lang(request.env).code)
-
-    def _calendar_title(self, day, mode, first, last):
-        locale = self._babel_locale()
+    @staticmethod
+    def _calendar_title(day, mode, first, last, locale):
         if mode == "month":
             return format_date(day, "LLLL y", locale=locale)
         first_text = format_date(first, "medium", locale=locale)
         return f"{first_text} – {format_date(last - timedelta(days=1), 'medium', locale=locale)}"
-
-    def _calendar_weekday_names(self, week):
-        return [format_date(d, "EEE", locale=self._babel_locale()) for d in week]
 
     def _calendar_bookings(self, partner, start, stop):
         """The customer's bookings starting in [start, stop), in order, fetched in a few queries."""

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 from odoo.tools.sql import index_exists
 
 from ..tools import policy
@@ -404,7 +404,7 @@ class BookingChangeRequest(models.Model):
         )
         requests.proposal_ids.unlink()
         requests._end_review(self.env._("Denied"))
-        for request in requests:
+        for request in requests._one_by_one():
             custom = (message or {}).get(request.id)
             request._notify_customer("booking_change_request.mail_template_request_denied", custom)
             request._booking()._booking_log(request._history_line())
@@ -423,7 +423,7 @@ class BookingChangeRequest(models.Model):
         requests.write({"state": "withdrawn", "decided_on": fields.Datetime.now()})
         requests.proposal_ids.unlink()
         requests._end_review(self.env._("Withdrawn by the customer"))
-        for request in requests:
+        for request in requests._one_by_one():
             request._booking()._booking_log(request._history_line())
         requests.env.flush_all()  # as superuser: see _booking_request
         return True
@@ -437,7 +437,7 @@ class BookingChangeRequest(models.Model):
         self._check_reviewer()
         self._lock_pending()
         times = self._check_proposed_times(times)
-        for request in self.sudo():
+        for request in self.sudo()._one_by_one():
             if request.request_type not in ("change", "rebook"):
                 raise ValidationError(
                     self.env._("Other times can be proposed for a change or a booking again.")
@@ -590,7 +590,7 @@ class BookingChangeRequest(models.Model):
         (subject, body) a staff member wrote.
         """
         now = fields.Datetime.now()
-        for request in self.sudo():
+        for request in self.sudo()._one_by_one():
             booking = request._booking().with_context(booking_applying=request)
             if apply:
                 getattr(booking, f"_booking_apply_{request.request_type}")(request)
@@ -614,12 +614,12 @@ class BookingChangeRequest(models.Model):
         requests.write({"state": "expired", "decided_on": fields.Datetime.now(), "decision_note": note})
         requests.proposal_ids.unlink()
         requests._end_review(note)
-        for request in requests:
+        for request in requests._one_by_one():
             request.message_post(body=note, message_type="notification", subtype_xmlid="mail.mt_note")
 
     def _start_review(self):
         """A pending request: a review activity for the booking's responsible, an email to the customer."""
-        for request in self.sudo():
+        for request in self.sudo()._one_by_one():
             reviewer = request.user_id or self.env.ref("base.user_admin")
             request.activity_schedule(
                 REVIEW_ACTIVITY,
@@ -824,7 +824,8 @@ class BookingChangeRequest(models.Model):
         add_context = {
             "booking_url": url,
             "invoice_url": invoice and invoice.get_base_url() + invoice.get_portal_url(),
-            "undo_deadline": request.state == "approved" and request._undo_deadline(),
+            # the Undo button is for the customer's own cancellation approved at once
+            "undo_deadline": request.state == "approved" and request.auto_approved and request._undo_deadline(),
         }
         if custom:
             subject, body = custom
@@ -863,6 +864,12 @@ class BookingChangeRequest(models.Model):
     # ------------------------------------------------------------------
     # Texts
     # ------------------------------------------------------------------
+
+    def _one_by_one(self, batch=50):
+        """The requests one at a time, prefetching a batch at a time: a loop that writes on each
+        would otherwise re-read what it invalidates for all of them (quadratic in bulk)."""
+        for ids in split_every(batch, self.ids):
+            yield from self.browse(ids)
 
     def _booking(self):
         """The booking the request is about (whatever its kind)."""

@@ -5,7 +5,7 @@ from babel.dates import format_skeleton, format_time
 from markupsafe import Markup
 from werkzeug.urls import url_encode
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, consteq, format_amount
 from odoo.tools.misc import babel_locale_parse, get_lang
@@ -246,14 +246,15 @@ class BookingRequestMixin(models.AbstractModel):
     # The decision
     # ------------------------------------------------------------------
 
-    def _booking_decision(self, request_type, values=None, conflicts=None):
+    def _booking_decision(self, request_type, values=None, conflicts=None, refund=True):
         """The one decision for a request of ``request_type`` with ``values``, made now.
 
         ``values`` are request fields (``requested_start``, ``requested_stop``,
         ``requested_product_id``, ``requested_time_block_id``...). The portal, the
         list, the dialog, the bulk panel, the emails and the engine all read it.
         ``conflicts``: the workers' other bookings at the new time when already known
-        (the free times of a day are free).
+        (the free times of a day are free). ``refund``: whether to work out what a paid
+        order refunds (the list, which does not show it, skips it).
         """
         self.ensure_one()
         values = values or {}
@@ -271,7 +272,7 @@ class BookingRequestMixin(models.AbstractModel):
                 company.booking_cancel_auto_approve,
                 company.booking_cancel_auto_approve_hours,
             )
-            return self._booking_cancel_decision(window, notice)
+            return self._booking_cancel_decision(window, notice, refund)
         start = values.get("requested_start")
         if request_type == "rebook":
             notice = self._booking_notice(start) if start else notice
@@ -285,10 +286,11 @@ class BookingRequestMixin(models.AbstractModel):
         )
         return self._booking_change_decision(request_type, window, notice, values, conflicts)
 
-    def _booking_cancel_decision(self, window, notice):
+    def _booking_cancel_decision(self, window, notice, refund=True):
         fee = self._booking_cancel_fee(notice)
         fee_total = self._booking_fee_total(fee)
-        refund = policy.refund_amount(self._booking_paid(), fee_total) if self._booking_paid() else 0.0
+        paid = self._booking_paid() if refund else 0.0
+        refund = policy.refund_amount(paid, fee_total) if paid else 0.0
         if window == FREE:
             message = self.env._("Your booking will be cancelled at once.")
         else:
@@ -366,12 +368,13 @@ class BookingRequestMixin(models.AbstractModel):
     def _booking_refusal(self, request_type, values):
         """Why a request of this type is closed now, in words; None when it is open."""
         company = self._booking_company()
-        contact = self._booking_contact_text()
         allowed = company.booking_portal_cancel if request_type == "cancel" else company.booking_portal_change
         if not allowed:
             if request_type == "cancel":
-                return self.env._("Online cancellation is not offered. Please contact %s.", contact)
-            return self.env._("Online changes are not offered. Please contact %s.", contact)
+                return self.env._(
+                    "Online cancellation is not offered. Please contact %s.", self._booking_contact_text()
+                )
+            return self.env._("Online changes are not offered. Please contact %s.", self._booking_contact_text())
         if request_type == "rebook":
             return self._booking_rebook_refusal(values)
         if self._booking_is_cancelled():
@@ -381,7 +384,7 @@ class BookingRequestMixin(models.AbstractModel):
             return self.env._(
                 "This booking has started or is closed: it can no longer be changed online. "
                 "Please contact %s.",
-                contact,
+                self._booking_contact_text(),
             )
         if self._booking_notice() < company.booking_cutoff_hours:
             return self._booking_cutoff_message()
@@ -416,13 +419,12 @@ class BookingRequestMixin(models.AbstractModel):
     def _booking_change_limit_refusal(self, values):
         """Past the company's limits on changes: how many, how far, how close."""
         company = self._booking_company()
-        contact = self._booking_contact_text()
         limit = company.booking_change_limit
         if limit and self._booking_approved_change_count() >= limit:
             return self.env._(
                 "This booking was already changed %(count)s times online. Please contact %(contact)s.",
                 count=limit,
-                contact=contact,
+                contact=self._booking_contact_text(),
             )
         start = values.get("requested_start")
         if not start:
@@ -433,11 +435,12 @@ class BookingRequestMixin(models.AbstractModel):
                 "A booking can be moved online up to %(days)s days from its first date. "
                 "Please contact %(contact)s.",
                 days=horizon,
-                contact=contact,
+                contact=self._booking_contact_text(),
             )
         if self._booking_notice(start) < max(company.booking_cutoff_hours, 0.0001):
             return self.env._(
-                "That time is too close or already past to be booked online. Please contact %s.", contact
+                "That time is too close or already past to be booked online. Please contact %s.",
+                self._booking_contact_text(),
             )
         return None
 
@@ -528,14 +531,15 @@ class BookingRequestMixin(models.AbstractModel):
         return tuple(found)
 
     @api.model
+    @tools.ormcache()
     def _booking_models(self):
-        """The models of every kind of booking: those that inherit this mixin."""
+        """The models of every kind of booking: those that inherit this mixin (once per registry)."""
         mixin = self.env.registry["booking.request.mixin"]
-        return [
+        return tuple(
             name
             for name, model in self.env.registry.items()
             if not model._abstract and not model._transient and issubclass(model, mixin)
-        ]
+        )
 
     def _booking_contact_text(self):
         """Whom a refused customer should contact."""
@@ -565,9 +569,12 @@ class BookingRequestMixin(models.AbstractModel):
         self.ensure_one()
         self._booking_check_requester(partner, channel)
         self._booking_lock()
-        self._booking_lock_workers()
         values = self._booking_clean_values(request_type, values)
         decision = self._booking_decision(request_type, values)
+        if decision.outcome == FREE and request_type != "cancel" and not review:
+            # it takes the workers' time at once: decide again once no one else can take it
+            self._booking_lock_workers()
+            decision = self._booking_decision(request_type, values)
         if decision.closed:
             raise BookingRefusal(decision.message, decision.status)
         if self.booking_pending_request_id:
@@ -888,15 +895,18 @@ class BookingRequestMixin(models.AbstractModel):
                 booking[field] = booking._booking_new_token()
 
     @api.model
-    def _booking_format_datetime(self, value, partner=None, tz=None):
-        """'Tue, Nov 24, 2026, 9:00 AM' in the reader's language and time zone (no seconds)."""
+    def _booking_format_datetime(self, value, partner=None, tz=None, locale=None):
+        """'Tue, Nov 24, 2026, 9:00 AM' in the reader's language and time zone (no seconds).
+
+        ``locale``: the babel locale, when the caller formats many dates (looked up once).
+        """
         if not value:
             return ""
         tz = tz or (partner and partner.tz) or (self and self._booking_tz()) or "UTC"
         local = pytz.utc.localize(value).astimezone(
             pytz.timezone(tz if tz in pytz.all_timezones_set else "UTC")
         )
-        locale = babel_locale_parse(get_lang(self.env).code)
+        locale = locale or babel_locale_parse(get_lang(self.env).code)
         date = format_skeleton("yMMMEd", local, locale=locale)
         time = format_time(local, format="short", locale=locale)
         return locale.datetime_formats["medium"].replace("{1}", date).replace("{0}", time)
