@@ -825,7 +825,9 @@ class BookingChangeRequest(models.Model):
             "booking_url": url,
             "invoice_url": invoice and invoice.get_base_url() + invoice.get_portal_url(),
             # the Undo button is for the customer's own cancellation approved at once
-            "undo_deadline": request.state == "approved" and request.auto_approved and request._undo_deadline(),
+            "undo_deadline": request.state == "approved"
+            and request.auto_approved
+            and request._undo_deadline(),
         }
         if custom:
             subject, body = custom

@@ -374,7 +374,9 @@ class BookingRequestMixin(models.AbstractModel):
                 return self.env._(
                     "Online cancellation is not offered. Please contact %s.", self._booking_contact_text()
                 )
-            return self.env._("Online changes are not offered. Please contact %s.", self._booking_contact_text())
+            return self.env._(
+                "Online changes are not offered. Please contact %s.", self._booking_contact_text()
+            )
         if request_type == "rebook":
             return self._booking_rebook_refusal(values)
         if self._booking_is_cancelled():
