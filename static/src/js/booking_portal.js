@@ -51,7 +51,7 @@ publicWidget.registry.BookingScope = publicWidget.Widget.extend({
         'change select[name="reason_id"]': "_onReasonChange",
         "change form[data-request-type]": "_onValueChange",
         "input form[data-request-type] input": "_onValueChange",
-        "click .o_booking_pencil": "_onPencil",
+        "click .o_booking_pencil, .o_booking_calendar_entry a[data-dialog-url]": "_onPencil",
         "click .o_booking_slot": "_onSlot",
         "shown.bs.modal .modal": "_onShown",
     },
