@@ -12,6 +12,10 @@ from ..tools.refusal import BookingRefusal
 from .portal import DATETIME_INPUT, BadInput, BookingPortal, NotFound
 
 CALENDAR_LIMIT = 500  # bookings shown on one month's grid at most
+GRID_CAP = {
+    "month": 3,
+    "week": 8,
+}  # entries in a day's cell; the rest behind "+N more", as Odoo's calendar does
 
 
 class BookingSchedulePortal(BookingPortal):
@@ -54,6 +58,7 @@ class BookingSchedulePortal(BookingPortal):
                 "today": today,
                 "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
                 "by_day": by_day,
+                "grid_cap": GRID_CAP[mode],
                 "bookings": bookings,
                 "title": self._calendar_title(day, mode, first, last, locale),
                 "weekday_names": [format_date(d, "EEE", locale=locale) for d in days[:7]],

@@ -208,7 +208,7 @@ class BookingRequestMixin(models.AbstractModel):
             ]
         )
         self.booking_worker_ids.fetch(["name"])
-        self.booking_product_id.fetch(["name", "lst_price"])
+        self.booking_product_id.fetch(["name"])
         self.booking_pending_request_id.fetch(["name", "request_type"])
 
     def _booking_product(self):
@@ -487,7 +487,9 @@ class BookingRequestMixin(models.AbstractModel):
         company = self._booking_company()
         rule = policy.matching_fee_rule(notice, company.booking_fee_rule_ids)
         currency = self._booking_currency()
-        amount = policy.fee_amount(rule, self._booking_price())
+        # the price is read only when a percent rule needs it (it can cost a query per booking)
+        price = self._booking_price() if rule and rule.fee_type == "percent" else 0.0
+        amount = policy.fee_amount(rule, price)
         if rule and rule.fee_type == "fixed" and company.currency_id != currency:
             amount = company.currency_id._convert(amount, currency, company, fields.Date.today())
         return currency.round(amount)

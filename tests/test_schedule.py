@@ -178,6 +178,23 @@ class TestCalendarPage(ScheduleCase):
                 )
         self.assertIn("/my/bookings/calendar", self.url_open("/my/bookings").text, "the list links to it")
 
+    def test_busy_day_shows_a_few_and_more(self):
+        """A busy day's cell shows three bookings and "+2 more", leading to the day in the list (all five)."""
+        visits = [self.make_visit(local(self.day, 8 + hour)) for hour in range(5)]
+        self.login(self.customer_a)
+        html = self.url_open(f"/my/bookings/calendar?date={self.day.isoformat()}").text
+        grid, agenda = html.split("o_booking_agenda o_booking_calendar_list", 1)
+        self.assertEqual(grid.count("o_booking_calendar_entry"), 3)
+        self.assertIn(f'href="#booking_day_{self.day.isoformat()}"', grid)
+        self.assertIn("+2 more", " ".join(grid.split()))
+        self.assertIn(f'id="booking_day_{self.day.isoformat()}"', agenda)
+        for visit in visits:
+            self.assertIn(f'data-booking="visit-{visit.id}"', agenda)
+        week = self.url_open(f"/my/bookings/calendar?date={self.day.isoformat()}&mode=week").text
+        self.assertEqual(
+            week.split("o_booking_agenda o_booking_calendar_list", 1)[0].count("o_booking_calendar_entry"), 5
+        )
+
     def test_any_input_is_answered(self):
         """Bad dates and modes fall back to today's month; no time zone is fine; a visitor must log in."""
         self.login(self.customer_a)
