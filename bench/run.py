@@ -510,7 +510,7 @@ class Bench:
             )
             log(
                 f"  {size} bookings, customer with {count}: /my/bookings {list_ms:.1f} ms {list_q} q, "
-                f"calendar ({shown} shown) {cal_ms:.1f} ms {cal_q} q, "
+                f"calendar ({shown} in the month) {cal_ms:.1f} ms {cal_q} q, "
                 f"/my/orders {orders_ms:.1f} ms {orders_q} q"
             )
 
@@ -1555,10 +1555,10 @@ class Bench:
             "## 2. Calendar: `/my/bookings/calendar?date=…&mode=month` against Odoo's `/my/orders`",
             "",
             "The same customers as the list (the calendar's month is the one showing most of their",
-            "bookings; the grid shows every booking of its weeks, the list at most 80 rows), timed in turn",
-            "with the list and `/my/orders` of the rows above.",
+            'bookings; its grid shows three a day and "+N more", its list the month\'s first 80, as',
+            "`/my/orders` shows 80 rows), timed in turn with the list and `/my/orders` of the rows above.",
             "",
-            "| bookings in database | customer's bookings | on the grid | calendar ms | queries "
+            "| bookings in database | customer's bookings | in the month | calendar ms | queries "
             "| /my/orders ms | queries | time ratio |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]

@@ -16,6 +16,10 @@ GRID_CAP = {
     "month": 3,
     "week": 8,
 }  # entries in a day's cell; the rest behind "+N more", as Odoo's calendar does
+LIST_LIMIT = {
+    "month": 80,
+    "week": CALENDAR_LIMIT,
+}  # rows of the period's list: a month's as many as Odoo's portal pages, the rest week by week
 
 
 class BookingSchedulePortal(BookingPortal):
@@ -42,10 +46,7 @@ class BookingSchedulePortal(BookingPortal):
             for d in (first, last)
         ]
         bookings = self._calendar_bookings(partner, *utc)
-        by_day = defaultdict(list)
-        for booking in bookings:
-            local = pytz.utc.localize(booking._booking_start()).astimezone(zone)
-            by_day[local.date()].append(booking)
+        layout = self._calendar_layout(bookings, zone, GRID_CAP[mode], LIST_LIMIT[mode])
         days = [first + timedelta(days=n) for n in range((last - first).days)]
         formatters = self._booking_formatters(tz)
         locale = formatters["babel_locale"]
@@ -57,17 +58,15 @@ class BookingSchedulePortal(BookingPortal):
                 "day": day,
                 "today": today,
                 "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
-                "by_day": by_day,
                 "grid_cap": GRID_CAP[mode],
                 "bookings": bookings,
+                **layout,
                 "title": self._calendar_title(day, mode, first, last, locale),
                 "weekday_names": [format_date(d, "EEE", locale=locale) for d in days[:7]],
                 "prev_url": self._calendar_url(self._calendar_step(day, mode, -1), mode),
                 "next_url": self._calendar_url(self._calendar_step(day, mode, 1), mode),
                 "today_url": self._calendar_url(today, mode),
                 "mode_urls": {m: self._calendar_url(day, m) for m in ("month", "week")},
-                "pencils": {booking: self._booking_has_pencil(booking) for booking in bookings},
-                "statuses": {booking: booking._booking_portal_status() for booking in bookings},
                 "local_time": lambda value: format_time(
                     pytz.utc.localize(value).astimezone(zone), format="short", locale=locale
                 ),
@@ -76,6 +75,28 @@ class BookingSchedulePortal(BookingPortal):
             }
         )
         return request.render("booking_change_request.portal_my_bookings_calendar", values)
+
+    def _calendar_layout(self, bookings, zone, grid_cap, list_limit):
+        """Bookings by local day for the grid (a few a day) and for the period's list (the first
+        `list_limit`, then a link to the week of the next), and the pencils and statuses of
+        those shown."""
+        by_day, listed_by_day, unlisted_url = defaultdict(list), defaultdict(list), False
+        for index, booking in enumerate(bookings):
+            local_day = pytz.utc.localize(booking._booking_start()).astimezone(zone).date()
+            by_day[local_day].append(booking)
+            if index < list_limit:
+                listed_by_day[local_day].append(booking)
+            elif index == list_limit:
+                unlisted_url = self._calendar_url(local_day, "week")
+        shown = set(bookings[:list_limit]).union(*(day[:grid_cap] for day in by_day.values()))
+        return {
+            "by_day": by_day,
+            "listed_by_day": listed_by_day,
+            "unlisted_count": max(len(bookings) - list_limit, 0),
+            "unlisted_url": unlisted_url,
+            "pencils": {booking: self._booking_has_pencil(booking) for booking in shown},
+            "statuses": {booking: booking._booking_portal_status() for booking in shown},
+        }
 
     def _calendar_period(self, day, mode):
         """[first, last) days of the grid: whole weeks, Monday first."""

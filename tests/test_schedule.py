@@ -10,6 +10,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
+from ..controllers import schedule
 from .test_portal import BookingHttpCase
 
 BRUSSELS = pytz.timezone("Europe/Brussels")
@@ -194,6 +195,34 @@ class TestCalendarPage(ScheduleCase):
         self.assertEqual(
             week.split("o_booking_agenda o_booking_calendar_list", 1)[0].count("o_booking_calendar_entry"), 5
         )
+
+    def test_busy_month_lists_the_first_then_week_by_week(self):
+        """A month's list stops at its limit; the rest, and a later busy day's "+N more", lead to its week."""
+        other = self.day + timedelta(days=1)
+        if other.month != self.day.month:
+            other = self.day - timedelta(days=1)
+        early, late = sorted((self.day, other))
+        first = [self.make_visit(local(early, 8 + hour)) for hour in range(5)]
+        rest = [self.make_visit(local(late, 8 + hour)) for hour in range(4)]
+        self.login(self.customer_a)
+        with patch.dict(schedule.LIST_LIMIT, month=5):
+            html = self.url_open(f"/my/bookings/calendar?date={self.day.isoformat()}").text
+        grid, agenda = html.split("o_booking_agenda o_booking_calendar_list", 1)
+        week_url = f"/my/bookings/calendar?date={late.isoformat()}&amp;mode=week"
+        self.assertEqual(grid.count("o_booking_calendar_entry"), 6)
+        self.assertIn(f'href="#booking_day_{early.isoformat()}"', grid)
+        self.assertIn(f'href="{week_url}"', grid, "the unlisted day's +1 more leads to its week")
+        for visit in first:
+            self.assertIn(f'data-booking="visit-{visit.id}"', agenda)
+        for visit in rest:
+            self.assertNotIn(f'data-booking="visit-{visit.id}"', agenda)
+        self.assertNotIn(f'id="booking_day_{late.isoformat()}"', agenda)
+        self.assertIn("4 more bookings this month", " ".join(agenda.split()))
+        self.assertIn(f'href="{week_url}"', agenda)
+        week = self.url_open(week_url.replace("&amp;", "&")).text
+        week = week.split("o_booking_agenda o_booking_calendar_list")[1]
+        for visit in rest:
+            self.assertIn(f'data-booking="visit-{visit.id}"', week)
 
     def test_any_input_is_answered(self):
         """Bad dates and modes fall back to today's month; no time zone is fine; a visitor must log in."""
