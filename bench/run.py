@@ -732,17 +732,22 @@ class Bench:
                 summary[name] = tuple(round(statistics.median(r[i] for r in runs), 1) for i in range(3))
         return summary
 
+    def pending_cancellations(self, env, count):
+        """``count`` new bookings (visits and orders) of a bulk customer, each with a pending cancellation."""
+        env.company.booking_cancel_auto_approve = "never"
+        partner = env["res.partner"].browse(self.bulk_customers[0])
+        events, orders = self.add_bookings(env, partner.id, count)
+        requests_ = env["booking.change.request"]
+        for booking in [*events, *orders]:
+            requests_ |= booking._booking_request_cancel(partner, {"reason": "bulk"}, "portal")
+        return requests_
+
     def approve_batch(self, count):
         """Seconds the bulk approval (the server action, as a reviewer) of ``count`` pending
         cancellations (visits and orders) takes, commit included."""
         with self.registry.cursor() as cr:
             env = self.env(cr)
-            env.company.booking_cancel_auto_approve = "never"
-            partner = env["res.partner"].browse(self.bulk_customers[0])
-            events, orders = self.add_bookings(env, partner.id, count)
-            requests_ = env["booking.change.request"]
-            for booking in [*events, *orders]:
-                requests_ |= booking._booking_request_cancel(partner, {"reason": "bulk"}, "portal")
+            requests_ = self.pending_cancellations(env, count)
             assert set(requests_.mapped("state")) == {"pending"}
             cr.commit()
             action = env.ref("booking_change_request.action_booking_change_request_approve")
@@ -1258,12 +1263,7 @@ class Bench:
             raw = self.out.parent / ".run" / f"spy-bulk-{count}.txt"
             with self.registry.cursor() as cr:
                 env = self.env(cr)
-                env.company.booking_cancel_auto_approve = "never"
-                partner = env["res.partner"].browse(self.bulk_customers[0])
-                events, orders = self.add_bookings(env, partner.id, count)
-                requests_ = env["booking.change.request"]
-                for booking in [*events, *orders]:
-                    requests_ |= booking._booking_request_cancel(partner, {"reason": "bulk"}, "portal")
+                requests_ = self.pending_cancellations(env, count)
                 cr.commit()
                 action = env.ref("booking_change_request.action_booking_change_request_approve")
                 admin = env.ref("base.user_admin")
