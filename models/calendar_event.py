@@ -89,8 +89,10 @@ class CalendarEvent(models.Model):
     def _booking_company(self):
         return self.user_id.company_id or self.env.company
 
-    def _booking_customers(self):
-        return self.partner_ids.filtered(lambda p: not p.user_ids or all(p.user_ids.mapped("share")))
+    def _booking_customers(self, partners=None):
+        """The attendees who are customers (not staff); ``partners``: attendees to judge instead."""
+        partners = self.partner_ids if partners is None else partners
+        return partners.filtered(lambda p: not p.user_ids or all(p.user_ids.mapped("share")))
 
     def _booking_may_ask(self, partner):
         return partner in self._booking_customers()
@@ -170,13 +172,31 @@ class CalendarEvent(models.Model):
     # ------------------------------------------------------------------
 
     def write(self, vals):
-        customers = {event: event._booking_customers() for event in self} if "partner_ids" in vals else {}
+        if "partner_ids" in vals:
+            # before calendar invites the new attendees, inside write: their links carry the new token
+            self._booking_customers_changed_by(vals["partner_ids"])._booking_rotate_token()
         result = super().write(vals)
-        changed = self.filtered(lambda e: e in customers and customers[e] != e._booking_customers())
-        changed._booking_rotate_token()
         if "booking_worker_ids" in vals:
             self._booking_invite_workers()
         return result
+
+    def _booking_customers_changed_by(self, commands):
+        """The visits whose customers these ``partner_ids`` commands would change."""
+        if isinstance(commands, list | tuple):
+            # an UPDATE would write its values into the partners' cache: only its link counts here
+            commands = [
+                Command.link(command[1])
+                if isinstance(command, list | tuple) and command[0] == Command.UPDATE
+                else command
+                for command in commands
+            ]
+        field = self._fields["partner_ids"]
+        return self.filtered(
+            lambda event: (
+                event._booking_customers()
+                != event._booking_customers(event.partner_ids.browse(field.convert_to_cache(commands, event)))
+            )
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

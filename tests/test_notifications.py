@@ -278,6 +278,28 @@ class TestNotifications(BookingCase):
         self.assertNotIn("/calendar/meeting/decline", message.body)
         self.assertNotIn("/calendar/meeting/accept", message.body)
 
+    def test_customer_added_to_a_visit_gets_working_links(self):
+        """A customer added to a visit whose links were sent: their invitation's links open it."""
+        with freeze_time(NOW):
+            visit = self.make_visit(NOW + timedelta(days=4))
+            old_token = self.link_params(visit, self.partner_a)["access_token"]
+            visit = visit.with_context(no_mail_to_attendees=False)  # staff's own form invites
+            visit.partner_ids = [Command.link(self.partner_b.id)]
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", "calendar.event"),
+                ("res_id", "=", visit.id),
+                ("partner_ids", "in", self.partner_b.ids),
+            ]
+        )
+        self.assertEqual(len(message), 1)
+        params = self.link_params(visit, self.partner_b)
+        self.assertNotEqual(params["access_token"], old_token, "new customers, new token")
+        self.assertIn(
+            f"access_token={params['access_token']}&amp;pid={self.partner_b.id}&amp;hash={params['hash']}",
+            message.body,
+        )
+
     def test_plain_meeting_invitation_untouched(self):
         """A meeting that is not a booking keeps calendar's own invitation, Accept and Decline included."""
         with freeze_time(NOW):
