@@ -25,21 +25,9 @@ DATE_INPUT = "%Y-%m-%d"
 LINK_PARAMS = ("access_token", "pid", "hash")
 PENDING_SUMMARY_LIMIT = 50
 
-SUCCESS_CODES = (
-    "cancel_approved",
-    "cancel_pending",
-    "change_approved",
-    "change_pending",
-    "rebook_approved",
-    "rebook_pending",
-    "withdrawn",
-    "accepted",
-    "undone",
-)
-
 
 def success_message(code):
-    """The text shown after the redirect of a successful POST."""
+    """The text shown after the redirect of a successful POST; None for an unknown code."""
     env = request.env
     return {
         "cancel_approved": env._("Your booking is cancelled."),
@@ -51,7 +39,12 @@ def success_message(code):
         "withdrawn": env._("Your request is withdrawn; the booking stays as it was."),
         "accepted": env._("Thank you: your booking is moved to the time you accepted."),
         "undone": env._("Your cancellation is undone: your booking is back on."),
-    }[code]
+    }.get(code)
+
+
+def is_record_id(value):
+    """Whether ``value`` can be a record's id: larger ids are unknown, not errors."""
+    return isinstance(value, int) and 0 < value <= MAX_ID
 
 
 def booking_models(env):
@@ -319,8 +312,8 @@ class BookingPortal(CustomerPortal):
         except NotFound:
             return self._booking_not_found()
         values = self._prepare_booking_values(visitor, action=action)
-        if message in SUCCESS_CODES:
-            values["success"] = success_message(message)
+        if success := success_message(message):
+            values["success"] = success
         return request.render("booking_change_request.portal_booking_page", values)
 
     @http.route(
@@ -336,7 +329,7 @@ class BookingPortal(CustomerPortal):
         try:
             visitor = self._booking_visitor(kind, booking_id, args)
         except NotFound:
-            return self._booking_json({"error": request.env._("This booking does not exist.")}, 404)
+            return self._booking_json_not_found()
         booking = visitor.booking
         request_type = args.get("type")
         if request_type not in ("cancel", "change", "rebook"):
@@ -437,7 +430,7 @@ class BookingPortal(CustomerPortal):
         string of a GET, the form body of a POST. Raises NotFound (404) when neither opens it.
         """
         model = booking_models(request.env).get(kind)
-        if not model or not isinstance(booking_id, int) or not 0 < booking_id <= MAX_ID:
+        if not model or not is_record_id(booking_id):
             raise NotFound()
         booking = request.env[model].sudo().browse(booking_id).exists()
         if not booking:
@@ -460,7 +453,7 @@ class BookingPortal(CustomerPortal):
 
     def _booking_own_request(self, request_id, params):
         """(visitor, request as superuser) for a request of the visitor's own; NotFound otherwise."""
-        if not isinstance(request_id, int) or not 0 < request_id <= MAX_ID:
+        if not is_record_id(request_id):
             raise NotFound()
         req = request.env["booking.change.request"].sudo().browse(request_id).exists()
         if not req:
@@ -550,7 +543,7 @@ class BookingPortal(CustomerPortal):
             number = int(value)
         except (TypeError, ValueError):
             raise BadInput(request.env._("Invalid reference.")) from None
-        if not 0 < number <= MAX_ID:
+        if not is_record_id(number):
             raise BadInput(request.env._("Invalid reference."))
         return number
 
@@ -686,6 +679,9 @@ class BookingPortal(CustomerPortal):
             headers=[("Content-Type", "application/json"), ("Cache-Control", "no-store")],
             status=status,
         )
+
+    def _booking_json_not_found(self):
+        return self._booking_json({"error": request.env._("This booking does not exist.")}, 404)
 
     def _booking_not_found(self, message=None):
         values = self._prepare_portal_layout_values()

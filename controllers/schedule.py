@@ -174,7 +174,7 @@ class BookingSchedulePortal(BookingPortal):
         try:
             visitor = self._booking_visitor(kind, booking_id, args)
         except NotFound:
-            return self._booking_json({"error": request.env._("This booking does not exist.")}, 404)
+            return self._booking_json_not_found()
         request_type = args.get("type") or "change"
         try:
             day = self._parse_date(args.get("date"))

@@ -13,14 +13,12 @@ from ..tools.refusal import BookingRefusal
 from .booking_request_mixin import REVIEWER_GROUP
 
 REVIEW_ACTIVITY = "booking_change_request.mail_activity_type_booking_review"
-REVIEWERS = "booking_change_request.group_booking_reviewer"
-# Written by the engine's methods only (as superuser), never by a person through the ORM.
+# Written by the engine's methods only (as superuser), never by a person through the ORM
+# (with the fields naming the booking, one per kind).
 ENGINE_FIELDS = {
     "name",
     "request_type",
     "state",
-    "event_id",
-    "order_id",
     "partner_id",
     "channel",
     "window",
@@ -90,7 +88,7 @@ class BookingChangeRequest(models.Model):
     booking_portal_url = fields.Char(
         string="Customer link",
         compute="_compute_booking_portal_url",
-        groups=REVIEWERS,
+        groups=REVIEWER_GROUP,
         help="The booking's page with its token, as in the customer's emails.",
     )
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
@@ -131,26 +129,28 @@ class BookingChangeRequest(models.Model):
         aggregator="avg",
         help="Hours from submission to the booking's start.",
     )
-    fee_amount = fields.Monetary(string="Fee", currency_field="currency_id", readonly=True, groups=REVIEWERS)
+    fee_amount = fields.Monetary(
+        string="Fee", currency_field="currency_id", readonly=True, groups=REVIEWER_GROUP
+    )
     fee_total = fields.Monetary(
         string="Fee invoiced",
         currency_field="currency_id",
         compute="_compute_fee_total",
-        groups=REVIEWERS,
+        groups=REVIEWER_GROUP,
         help="The fee as invoiced, taxes included.",
     )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     fee_invoice_id = fields.Many2one(
-        "account.move", string="Fee invoice", readonly=True, copy=False, groups=REVIEWERS
+        "account.move", string="Fee invoice", readonly=True, copy=False, groups=REVIEWER_GROUP
     )
     refund_amount = fields.Monetary(
-        string="Refund", currency_field="currency_id", readonly=True, groups=REVIEWERS
+        string="Refund", currency_field="currency_id", readonly=True, groups=REVIEWER_GROUP
     )
     refund_move_id = fields.Many2one(
-        "account.move", string="Credit note", readonly=True, copy=False, groups=REVIEWERS
+        "account.move", string="Credit note", readonly=True, copy=False, groups=REVIEWER_GROUP
     )
-    requester_ip = fields.Char(string="IP address", readonly=True, groups=REVIEWERS)
-    requester_user_agent = fields.Char(string="User agent", readonly=True, groups=REVIEWERS)
+    requester_ip = fields.Char(string="IP address", readonly=True, groups=REVIEWER_GROUP)
+    requester_user_agent = fields.Char(string="User agent", readonly=True, groups=REVIEWER_GROUP)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     conflict_event_ids = fields.Many2many(
         "calendar.event", string="Conflicting visits", compute="_compute_conflicts"
@@ -204,8 +204,9 @@ class BookingChangeRequest(models.Model):
 
     @api.constrains(lambda self: self._booking_field_names())
     def _check_one_booking(self):
+        names = self._booking_field_names()
         for request in self:
-            if len([name for name in request._booking_field_names() if request[name]]) != 1:
+            if len([name for name in names if request[name]]) != 1:
                 raise ValidationError(
                     self.env._("A request is about exactly one booking: a visit or an order.")
                 )
@@ -213,7 +214,8 @@ class BookingChangeRequest(models.Model):
     @api.depends(lambda self: self._booking_field_names())
     def _compute_booking_kind(self):
         for request in self:
-            request.booking_kind = request.sudo()._booking()._booking_kind() if request._booking() else False
+            booking = request.sudo()._booking()
+            request.booking_kind = booking._booking_kind() if booking else False
 
     @api.depends(lambda self: [f"{name}.display_name" for name in self._booking_field_names()])
     def _compute_booking_name(self):
@@ -718,10 +720,9 @@ class BookingChangeRequest(models.Model):
 
     def _accountant(self):
         """Who returns money to customers: an accounting manager of the company, else the responsible."""
+        # the group's users: internal and active (so never the superuser)
         managers = self.env.ref("account.group_account_manager").users.filtered(
-            lambda u: (
-                not u.share and self.company_id in u.company_ids and u.id != self.env.ref("base.user_root").id
-            )
+            lambda u: self.company_id in u.company_ids
         )
         return managers[:1] or self.user_id or self.env.ref("base.user_admin")
 
@@ -787,8 +788,7 @@ class BookingChangeRequest(models.Model):
     def format_customer_datetime(self, value):
         """A date and time as the customer reads it (for the email templates)."""
         self.ensure_one()
-        booking = self.sudo()._booking()
-        return booking._booking_format_datetime(value, tz=self.partner_id.tz or booking._booking_tz())
+        return self.sudo()._booking()._booking_format_datetime(value, partner=self.partner_id)
 
     def _notify_decision(self, customer_message=None):
         booking = self._booking()

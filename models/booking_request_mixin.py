@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 import pytz
@@ -224,8 +225,8 @@ class BookingRequestMixin(models.AbstractModel):
         return self.env["account.move"]
 
     def _booking_token_field(self):
-        """The field holding the token of email links."""
-        raise NotImplementedError
+        """The field holding the token of email links: the one mail signs ``pid`` with."""
+        return self._mail_post_token_field
 
     def _booking_apply_cancel(self, request):
         raise NotImplementedError
@@ -260,9 +261,7 @@ class BookingRequestMixin(models.AbstractModel):
         values = values or {}
         refusal = self._booking_refusal(request_type, values)
         if refusal:
-            return policy.Decision(
-                request_type, CLOSED, CLOSED, refusal, currency=self._booking_currency(), status=409
-            )
+            return policy.Decision(request_type, CLOSED, CLOSED, refusal)
         company = self._booking_company()
         notice = self._booking_notice() if self._booking_start() else 0.0
         if request_type == "cancel":
@@ -300,11 +299,9 @@ class BookingRequestMixin(models.AbstractModel):
             window,
             window,
             message,
-            notice=notice,
             fee=fee,
             fee_total=fee_total,
             refund=refund,
-            currency=self._booking_currency(),
         )
 
     def _booking_change_decision(self, request_type, window, notice, values, conflicts=None):
@@ -335,16 +332,7 @@ class BookingRequestMixin(models.AbstractModel):
             )
         else:
             message = self._booking_review_message(request_type, window, reasons)
-        return policy.Decision(
-            request_type,
-            outcome,
-            window,
-            message,
-            notice=notice,
-            currency=self._booking_currency(),
-            review_reasons=reasons,
-            conflicts=conflicts,
-        )
+        return policy.Decision(request_type, outcome, window, message)
 
     def _booking_review_message(self, request_type, window, reasons):
         why = {
@@ -410,7 +398,10 @@ class BookingRequestMixin(models.AbstractModel):
                 "This booking was cancelled by our team: please contact %s to book it again.",
                 self._booking_contact_text(),
             )
-        start = values.get("requested_start")
+        return self._booking_too_close_refusal(values.get("requested_start"))
+
+    def _booking_too_close_refusal(self, start):
+        """A new time inside the cutoff, or past, is not booked online."""
         if start and self._booking_notice(start) < max(self._booking_company().booking_cutoff_hours, 0.0001):
             return self.env._(
                 "That time is too close or already past to be booked online. Please contact %s.",
@@ -439,12 +430,7 @@ class BookingRequestMixin(models.AbstractModel):
                 days=horizon,
                 contact=self._booking_contact_text(),
             )
-        if self._booking_notice(start) < max(company.booking_cutoff_hours, 0.0001):
-            return self.env._(
-                "That time is too close or already past to be booked online. Please contact %s.",
-                self._booking_contact_text(),
-            )
-        return None
+        return self._booking_too_close_refusal(start)
 
     def _booking_last_cancellation(self):
         """The approved cancellation that cancelled the booking (the latest), if any."""
@@ -526,13 +512,16 @@ class BookingRequestMixin(models.AbstractModel):
         if not workers or not start:
             return ()
         stop = stop or start + timedelta(hours=1)
-        found = []
+        return tuple(Kind.search(domain) for Kind, domain in self._booking_busy_domains(start, stop))
+
+    def _booking_busy_domains(self, start, stop):
+        """(kind's model as superuser, domain) of the other bookings of this one's workers then."""
         for model in self._booking_models():
-            domain = self.env[model]._booking_busy_domain(workers, start, stop)
+            Kind = self.env[model].sudo()
+            domain = Kind._booking_busy_domain(self.booking_worker_ids, start, stop)
             if model == self._name:
                 domain = [("id", "!=", self.id), *domain]
-            found.append(self.env[model].sudo().search(domain))
-        return tuple(found)
+            yield Kind, domain
 
     @api.model
     @tools.ormcache()
@@ -580,7 +569,7 @@ class BookingRequestMixin(models.AbstractModel):
             self._booking_lock_workers()
             decision = self._booking_decision(request_type, values)
         if decision.closed:
-            raise BookingRefusal(decision.message, decision.status)
+            raise BookingRefusal(decision.message)
         if self.booking_pending_request_id:
             raise BookingRefusal(
                 self.env._(
@@ -777,7 +766,7 @@ class BookingRequestMixin(models.AbstractModel):
         """
         self._booking_end_pending(request_type)
         partner = self._booking_customers()[:1] or self._booking_company().partner_id
-        decision = policy.Decision(request_type, REVIEW, REVIEW, "", currency=self._booking_currency())
+        decision = policy.Decision(request_type, REVIEW, REVIEW, "")
         vals = self._booking_prepare_request_vals(request_type, partner, {}, "backend", decision)
         vals.update(values)
         request = self.env["booking.change.request"].sudo().create(vals)
@@ -852,8 +841,6 @@ class BookingRequestMixin(models.AbstractModel):
         return booking[field]
 
     def _booking_new_token(self):
-        import uuid
-
         return str(uuid.uuid4())
 
     def _booking_check_token(self, token):
@@ -964,8 +951,8 @@ class BookingRequestMixin(models.AbstractModel):
         company = self._booking_company()
         if not company.booking_email_links or not self._booking_may_ask(partner):
             return Markup()
-        decisions = self._booking_decisions()
-        cancel, change = not decisions["cancel"].closed, not decisions["change"].closed
+        # open when not refused: no fee or refund to work out for a link
+        cancel, change = (not self._booking_refusal(kind, {}) for kind in ("cancel", "change"))
         if not (cancel or change):
             return Markup()
         base_url = self.get_base_url()

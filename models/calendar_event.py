@@ -115,9 +115,6 @@ class CalendarEvent(models.Model):
     def _booking_currency(self):
         return self._booking_company().currency_id
 
-    def _booking_token_field(self):
-        return "booking_access_token"
-
     def _booking_apply_cancel(self, request):
         # Kept, not deleted: attendees and history stay; it no longer blocks anyone's calendar
         # and sends no more reminders (they come back if the cancellation is undone).

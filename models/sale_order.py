@@ -134,9 +134,6 @@ class SaleOrder(models.Model):
             lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.payment_state != "reversed"
         )
 
-    def _booking_token_field(self):
-        return "access_token"
-
     def _booking_ensure_token(self):
         return self._portal_ensure_token()
 

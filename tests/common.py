@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from odoo import Command, fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 
 # Tests freeze time here (naive UTC, as Odoo stores datetimes).
 NOW = datetime(2026, 6, 1, 9, 0)
@@ -140,6 +140,18 @@ class BookingCase(TransactionCase):
     def change(self, booking, start, hours=1.0, partner=None, channel="portal", **values):
         values = {"requested_start": start, "requested_stop": start + timedelta(hours=hours), **values}
         return booking._booking_request_change(partner or self.partner_a, values, channel)
+
+    def approve_block_at(self, request, start):
+        """The reviewer approves a time block request at an exact ``start``, through the wizard."""
+        action = (
+            request.with_user(self.reviewer)
+            .with_context(booking_time_mode="approve")
+            .action_open_time_wizard()
+        )
+        wizard_model = self.env[action["res_model"]].with_user(self.reviewer)
+        wizard = Form(wizard_model.with_context(**action["context"]))
+        wizard.start_1 = start
+        wizard.save().action_confirm()
 
     @staticmethod
     def now():

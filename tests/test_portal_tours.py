@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .test_portal import BookingHttpCase
 
@@ -91,16 +91,7 @@ class BookingTours:
         half_past_nine = (
             brussels.localize(datetime.combine(day, time(9, 30))).astimezone(pytz.utc).replace(tzinfo=None)
         )
-        action = (
-            request.with_user(self.reviewer)
-            .with_context(booking_time_mode="approve")
-            .action_open_time_wizard()
-        )
-        wizard = Form(
-            self.env[action["res_model"]].with_user(self.reviewer).with_context(**action["context"])
-        )
-        wizard.start_1 = half_past_nine
-        wizard.save().action_confirm()
+        self.approve_block_at(request, half_past_nine)
         self.assertEqual((request.state, visit.start), ("approved", half_past_nine))
 
     def test_accept_a_proposed_time_from_the_email(self):

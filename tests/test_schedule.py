@@ -8,7 +8,7 @@ import pytz
 
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from ..controllers import schedule
 from .test_portal import BookingHttpCase
@@ -330,16 +330,7 @@ class TestTimeBlocksAndProposals(ScheduleCase):
         )
         with self.assertRaises(ValidationError):
             request.with_user(self.reviewer)._approve_at(local(self.day, 13), local(self.day, 14))
-        action = (
-            request.with_user(self.reviewer)
-            .with_context(booking_time_mode="approve")
-            .action_open_time_wizard()
-        )
-        wizard = Form(
-            self.env[action["res_model"]].with_user(self.reviewer).with_context(**action["context"])
-        )
-        wizard.start_1 = local(self.day, 9, 30)
-        wizard.save().action_confirm()
+        self.approve_block_at(request, local(self.day, 9, 30))
         self.assertEqual(request.state, "approved")
         self.assertEqual((visit.start, visit.stop), (local(self.day, 9, 30), local(self.day, 10, 30)))
 

@@ -4,7 +4,7 @@ No Odoo import here, so the rules are unit-tested without a database. All times
 are naive UTC datetimes, as Odoo stores them: time zones never move a window.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CLOSED = "closed"
 REVIEW = "review"
@@ -28,14 +28,9 @@ class Decision:
     outcome: str  # closed, review or free
     window: str  # the window of the notice alone
     message: str  # the outcome and its reason, in words a customer reads
-    notice: float = 0.0
     fee: float = 0.0  # untaxed, as on the request
     fee_total: float = 0.0  # as invoiced, taxes included
     refund: float = 0.0  # what a paid order's customer gets back
-    currency: object = None
-    review_reasons: tuple = ()
-    status: int = 200  # the HTTP status of a refusal (closed)
-    conflicts: tuple = field(default=(), repr=False)
 
     @property
     def closed(self):

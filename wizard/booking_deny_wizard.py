@@ -25,8 +25,8 @@ class BookingDenyWizard(models.TransientModel):
         for wizard in self:
             wizard.single = len(wizard.request_ids) == 1
 
-    def _render(self, field, template_field, **options):
-        request = self.request_ids.sudo().with_context(booking_decision_note=self.note)
+    def _render(self, template_field, **options):
+        request = self.request_ids.sudo()
         return (
             self.template_id.sudo()
             .with_context(booking_decision_note=self.note)
@@ -36,12 +36,12 @@ class BookingDenyWizard(models.TransientModel):
     @api.depends("request_ids", "note")
     def _compute_subject(self):
         for wizard in self.filtered(lambda w: w.template_id and w.single):
-            wizard.subject = wizard._render("subject", "subject")
+            wizard.subject = wizard._render("subject")
 
     @api.depends("request_ids", "note")
     def _compute_body(self):
         for wizard in self.filtered(lambda w: w.template_id and w.single):
-            wizard.body = wizard._render("body", "body_html", options={"post_process": True})
+            wizard.body = wizard._render("body_html", options={"post_process": True})
 
     def action_deny(self):
         message = {self.request_ids.id: (self.subject, self.body)} if self.single else None

@@ -21,6 +21,22 @@ const openDialog = [
     },
 ];
 
+const sendConfirmedAtOnce = [
+    {
+        content: "The dialog now says it is confirmed at once",
+        trigger: "#booking_tab_change .o_booking_outcome[data-outcome=free]:contains(confirmed at once)",
+    },
+    {
+        content: "Send",
+        trigger: "#booking_dialog.show .o_booking_confirm_change",
+        run: "click",
+    },
+    {
+        content: "As promised: changed at once",
+        trigger: ".o_booking_success:contains(Your booking is changed)",
+    },
+];
+
 const confirmCancellation = [
     {
         content: "The exact outcome and fee are stated before confirming",
@@ -168,19 +184,7 @@ registry.category("web_tour.tours").add("booking_change_outcome_live", {
                 pickTime(this.anchor, inDays(9));
             },
         },
-        {
-            content: "The dialog now says it is confirmed at once",
-            trigger: "#booking_tab_change .o_booking_outcome[data-outcome=free]:contains(confirmed at once)",
-        },
-        {
-            content: "Send",
-            trigger: "#booking_dialog.show .o_booking_confirm_change",
-            run: "click",
-        },
-        {
-            content: "As promised: changed at once",
-            trigger: ".o_booking_success:contains(Your booking is changed)",
-        },
+        ...sendConfirmedAtOnce,
     ],
 });
 
@@ -218,19 +222,7 @@ registry.category("web_tour.tours").add("booking_calendar_free_time", {
             trigger: "#booking_dialog.show .o_booking_slot[data-outcome=free]:contains(confirmed at once):first",
             run: "click",
         },
-        {
-            content: "The dialog says it is confirmed at once",
-            trigger: "#booking_tab_change .o_booking_outcome[data-outcome=free]:contains(confirmed at once)",
-        },
-        {
-            content: "Send",
-            trigger: "#booking_dialog.show .o_booking_confirm_change",
-            run: "click",
-        },
-        {
-            content: "As promised: changed at once",
-            trigger: ".o_booking_success:contains(Your booking is changed)",
-        },
+        ...sendConfirmedAtOnce,
     ],
 });
 
