@@ -199,6 +199,84 @@ class TestPortalAccess(BookingHttpCase):
                     self.assertEqual(response.status_code, 200)
                     self.assertEqual(json.loads(response.text)["outcome"], "free")
 
+    def test_slots_and_dialog(self):
+        """GET the free times (in the visitor's time zone) and the dialog in place: 200."""
+        day = (datetime.now() + timedelta(days=9)).date().isoformat()
+        for kind in KINDS:
+            booking = self.booking(kind)
+            for who in HAPPY:
+                with self.subTest(kind=kind, who=who):
+                    link, _partner, tz = self.visit_as(who, booking)
+                    query = "&".join(f"{k}={v}" for k, v in {**link, "date": day, "duration": "1"}.items())
+                    response = self.url_open(self.url(booking, f"/slots?{query}"))
+                    self.assertEqual(response.status_code, 200)
+                    self.assertEqual(json.loads(response.text)["timezone"], tz)
+                    dialog = self.url_open(self.url(booking, f"/dialog?{query}"))
+                    self.assertEqual(dialog.status_code, 200)
+                    self.assertIn(f"/my/bookings/{kind}/{booking.id}/decision", dialog.text)
+                    self.assertIn("o_booking_cancel_form", dialog.text)
+
+    def test_undo(self):
+        """POST undo of one's own approved cancellation: 303, the booking back on."""
+        for kind in KINDS:
+            for who in HAPPY:
+                with self.subTest(kind=kind, who=who):
+                    booking = self.booking(kind)
+                    link, partner, _tz = self.visit_as(who, booking)
+                    request = self.cancel(booking, partner=partner)
+                    self.assertEqual(request.state, "approved")
+                    response = self.post(f"/my/booking-requests/{request.id}/undo", link)
+                    self.assertEqual(response.status_code, 303, response.text[:300])
+                    self.assertEqual(request.state, "undone")
+                    self.assertFalse(booking._booking_is_cancelled())
+
+    def test_accept(self):
+        """POST accept of a time staff proposed on one's own pending change: 303, moved there."""
+        self.company.booking_change_auto_approve = "never"
+        for kind in KINDS:
+            for who in HAPPY:
+                with self.subTest(kind=kind, who=who):
+                    booking = self.booking(kind)
+                    link, partner, _tz = self.visit_as(who, booking)
+                    request = self.change(booking, self.at(24 * 8), partner=partner)
+                    proposed = self.at(24 * 9)
+                    request.with_user(self.reviewer).action_propose(
+                        [(proposed, proposed + timedelta(hours=1))]
+                    )
+                    response = self.post(
+                        f"/my/booking-requests/{request.id}/accept",
+                        {**link, "proposal_id": request.proposal_ids.id},
+                    )
+                    self.assertEqual(response.status_code, 303, response.text[:300])
+                    self.assertEqual((request.state, booking._booking_start()), ("approved", proposed))
+
+    def test_list_and_calendar(self):
+        """Each customer of a booking finds it on /my, their list and calendar; another customer, a
+        plain employee and another company's staff do not (their pages answer 200 without it)."""
+        for kind in KINDS:
+            booking = self.booking(kind)
+            marker = f'data-booking="{kind}-{booking.id}"'
+            for who in ("customer", "second customer", "no time zone", *REFUSED):
+                with self.subTest(kind=kind, who=who):
+                    self.visit_as(who, booking)
+                    counters = self.make_jsonrpc_request("/my/counters", {"counters": ["booking_count"]})
+                    self.assertEqual(counters["booking_count"] > 0, who not in REFUSED, "the tile on /my")
+                    listed = self.url_open("/my/bookings")
+                    calendar = self.url_open(self.calendar_url(booking))
+                    for page in (listed, calendar):
+                        self.assertEqual(page.status_code, 200)
+                        if who in REFUSED:
+                            self.assertNotIn(marker, page.text)
+                        else:
+                            self.assertIn(marker, page.text)
+
+    def calendar_url(self, booking):
+        """The calendar's month of the booking's day, in the zone the calendar shows this visitor."""
+        page = self.url_open("/my/bookings/calendar").text
+        tz = page.split("Times are shown in ", 1)[1].split(".", 1)[0].split("<", 1)[0].strip()
+        day = pytz.utc.localize(booking._booking_start()).astimezone(pytz.timezone(tz)).date()
+        return f"/my/bookings/calendar?date={day.isoformat()}"
+
     # ------------------------------------------------------------------
     # Refusals
     # ------------------------------------------------------------------
@@ -222,9 +300,13 @@ class TestPortalAccess(BookingHttpCase):
                             self.url(booking, suffix), {"requested_start": typed, "reason": "x"}
                         )
                         self.assertEqual(response.status_code, 404, suffix)
-                    self.assertEqual(
-                        self.post(f"/my/booking-requests/{pending.id}/withdraw").status_code, 404
-                    )
+                    for suffix in ("/slots?date=2030-01-07&duration=1", "/dialog"):
+                        self.assertEqual(self.url_open(self.url(booking, suffix)).status_code, 404, suffix)
+                    for action in ("withdraw", "undo", "accept"):
+                        response = self.post(
+                            f"/my/booking-requests/{pending.id}/{action}", {"proposal_id": 1}
+                        )
+                        self.assertEqual(response.status_code, 404, action)
             self.assertEqual(booking.booking_request_ids, pending)
             self.assertEqual(pending.state, "pending")
             self.assertFalse(booking._booking_is_cancelled())
