@@ -52,6 +52,8 @@ class CalendarEvent(models.Model):
         return "stop"
 
     def _booking_customer_domain(self, partner):
+        if not self._booking_customers(partner):
+            return [(0, "=", 1)]  # staff attend visits (workers, organizers) without being customers
         return [("partner_ids", "in", partner.ids)]
 
     def _booking_watched_fields(self):

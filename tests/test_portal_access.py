@@ -269,6 +269,12 @@ class TestPortalAccess(BookingHttpCase):
                             self.assertNotIn(marker, page.text)
                         else:
                             self.assertIn(marker, page.text)
+            with self.subTest(kind=kind, who="its worker"):
+                self.login(booking.booking_worker_ids)  # attends the visit, works on it: not a customer
+                for url in ("/my/bookings", self.calendar_url(booking)):
+                    page = self.url_open(url)
+                    self.assertEqual(page.status_code, 200)
+                    self.assertNotIn(marker, page.text)
 
     def calendar_url(self, booking):
         """The calendar's month of the booking's day, in the zone the calendar shows this visitor."""
