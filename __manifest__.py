@@ -18,6 +18,7 @@
         "data/mail_message_subtype_data.xml",
         "data/product_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_visit_data.xml",
         "data/ir_cron_data.xml",
         "views/booking_change_request_views.xml",
         "data/ir_actions_server_data.xml",

@@ -1,1 +1,1 @@
-from . import portal, schedule
+from . import calendar, portal, schedule

@@ -1,4 +1,5 @@
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -16,6 +17,9 @@ from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import policy
 from ..tools.refusal import BookingRefusal
+from ..tools.throttle import AddressThrottle
+
+_logger = logging.getLogger(__name__)
 
 MIXIN = "booking.request.mixin"
 MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids are unknown, not errors
@@ -24,6 +28,10 @@ DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 DATE_INPUT = "%Y-%m-%d"
 LINK_PARAMS = ("access_token", "pid", "hash")
 PENDING_SUMMARY_LIMIT = 50
+# POSTs carrying a link's token, per address and process: a link is for one person's few requests
+LINK_POSTS = AddressThrottle(limit=30, window=600)
+# portal pages are never framed by another site (clickjacking), as Odoo's own account pages
+FRAME_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": "frame-ancestors 'self'"}
 
 
 def success_message(code):
@@ -225,6 +233,7 @@ class BookingPortal(CustomerPortal):
         values.update(
             {
                 "page_name": "bookings",
+                "viewer": partner,
                 "bookings": bookings,
                 "cancel_decisions": decisions,
                 "pencils": {b: self._booking_has_pencil(b, decisions[b]) for b in bookings},
@@ -241,7 +250,7 @@ class BookingPortal(CustomerPortal):
                 **self._booking_formatters(tz),
             }
         )
-        return request.render("booking_change_request.portal_my_bookings", values)
+        return self._booking_render("booking_change_request.portal_my_bookings", values)
 
     @http.route("/my/bookings/cancel", type="http", auth="user", methods=["POST"], website=True)
     def portal_bulk_cancel(self, **kw):
@@ -316,7 +325,7 @@ class BookingPortal(CustomerPortal):
         values = self._prepare_booking_values(visitor, action=action)
         if success := success_message(message):
             values["success"] = success
-        return request.render("booking_change_request.portal_booking_page", values)
+        return self._booking_render("booking_change_request.portal_booking_page", values)
 
     @http.route(
         "/my/bookings/<string:kind>/<int:booking_id>/decision",
@@ -405,13 +414,15 @@ class BookingPortal(CustomerPortal):
     def _booking_request_post(self, request_id, act, message):
         """A POST on one of the visitor's own requests: ``act(request, form)`` in a savepoint;
         303 back to the booking, or its page with a 4xx."""
-        if wrong := self._booking_only_post():
+        if wrong := self._booking_only_post() or self._booking_throttled():
             return wrong
         form = request.httprequest.form
         try:
             visitor, req = self._booking_own_request(request_id, form)
         except NotFound:
             return self._booking_not_found(request.env._("This request does not exist or is not yours."))
+        if not visitor.partner:
+            return self._booking_read_only(visitor)
         try:
             with request.env.cr.savepoint():
                 act(req, form)
@@ -442,16 +453,28 @@ class BookingPortal(CustomerPortal):
             return Visitor(booking, user.partner_id, "user", self._booking_tz(user.partner_id, booking))
         token = params.get("access_token")
         if not booking._booking_check_token(token):
+            if token:
+                self._booking_log_refused_link(booking, "token")
             raise NotFound()
         partner = booking._booking_link_partner(params.get("pid"), params.get("hash"))
         link = {"access_token": token}
         if partner:
             link.update(pid=partner.id, hash=params.get("hash"))
-        else:
-            customers = booking._booking_customers()
-            # a link without its recipient's signature speaks for the only customer, or for nobody
-            partner = customers if len(customers) == 1 else customers.browse()
+        elif params.get("pid") or params.get("hash"):
+            self._booking_log_refused_link(booking, "signature")
+        # a token without its recipient's signature (or Odoo's own order token) shows the page:
+        # it never acts, as it may have been forwarded or previewed by someone else
         return Visitor(booking, partner, "token", self._booking_tz(partner, booking), link)
+
+    @staticmethod
+    def _booking_log_refused_link(booking, what):
+        _logger.warning(
+            "Booking link refused (wrong %s) for %s %s from %s",
+            what,
+            booking._name,
+            booking.id,
+            request.httprequest.remote_addr,
+        )
 
     def _booking_own_request(self, request_id, params):
         """(visitor, request as superuser) for a request of the visitor's own; NotFound otherwise."""
@@ -462,10 +485,8 @@ class BookingPortal(CustomerPortal):
             raise NotFound()
         booking = req._booking()
         visitor = self._booking_visitor(booking._booking_kind(), booking.id, params)
-        if (
-            not visitor.partner
-            or req.partner_id.commercial_partner_id != visitor.partner.commercial_partner_id
-        ):
+        # one who may only read the booking (a link without signature) is refused by the caller
+        if visitor.partner and not booking._booking_is_own(req, visitor.partner):
             raise NotFound()
         return visitor, req
 
@@ -495,7 +516,7 @@ class BookingPortal(CustomerPortal):
 
     def _booking_post(self, kind, booking_id, request_type, parse):
         """Check who came, parse, submit in a savepoint: 303 on success, the page with a 4xx otherwise."""
-        if wrong := self._booking_only_post():
+        if wrong := self._booking_only_post() or self._booking_throttled():
             return wrong
         form = request.httprequest.form
         try:
@@ -503,15 +524,7 @@ class BookingPortal(CustomerPortal):
         except NotFound:
             return self._booking_not_found()
         if not visitor.partner:
-            return self._booking_error(
-                visitor,
-                403,
-                request.env._(
-                    "This link is shared by several people and does not say who you are: "
-                    "please use the link of your own email, or log in."
-                ),
-                request_type,
-            )
+            return self._booking_read_only(visitor)
         try:
             values = parse(visitor, form)
             values.update(self._booking_origin())
@@ -522,6 +535,26 @@ class BookingPortal(CustomerPortal):
         except BookingRefusal as error:
             return self._booking_error(visitor, error.status, error.args[0], request_type, form)
         return self._booking_redirect(visitor, f"{request_type}_{req.state}")
+
+    def _booking_read_only(self, visitor):
+        """403 for a visitor whose link shows the booking but does not say who they are."""
+        message = request.env._(
+            "This link lets you see the booking, not change it: please use the link of your own email, "
+            "or log in."
+        )
+        return self._booking_error(visitor, 403, message)
+
+    def _booking_throttled(self):
+        """429 when this address sent too many POSTs carrying a link's token lately."""
+        address = request.httprequest.remote_addr
+        if not request.httprequest.form.get("access_token") or not LINK_POSTS.hit(address):
+            return None
+        _logger.warning("Booking link POSTs throttled for %s", address)
+        return request.make_response(
+            request.env._("Too many attempts from your address: please wait a few minutes and try again."),
+            headers=[("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "600")],
+            status=429,
+        )
 
     def _booking_origin(self):
         http_request = request.httprequest
@@ -675,6 +708,9 @@ class BookingPortal(CustomerPortal):
     # Rendering
     # ------------------------------------------------------------------
 
+    def _booking_render(self, template, values, status=200):
+        return request.render(template, values, status=status, headers=FRAME_HEADERS)
+
     def _booking_json(self, payload, status=200):
         return request.make_response(
             json.dumps(payload),
@@ -697,12 +733,14 @@ class BookingPortal(CustomerPortal):
                 ),
             }
         )
-        return request.render("booking_change_request.portal_booking_refusal", values, status=404)
+        return self._booking_render("booking_change_request.portal_booking_refusal", values, status=404)
 
     def _booking_error(self, visitor, status, message, action=None, form=None):
+        # the dialog shows the error where the visitor acted; one who may not act sees it on the page
+        action = action if visitor.partner else None
         values = self._prepare_booking_values(visitor, action=action, form=form)
         values["error"] = message
-        return request.render("booking_change_request.portal_booking_page", values, status=status)
+        return self._booking_render("booking_change_request.portal_booking_page", values, status=status)
 
     def _booking_formatters(self, tz):
         env = request.env
@@ -739,16 +777,17 @@ class BookingPortal(CustomerPortal):
         """What the booking page shows; reads only (a GET changes nothing)."""
         booking = visitor.booking
         decisions = booking._booking_decisions()
+        viewer = visitor.partner
         pending = booking.booking_pending_request_id
+        own_pending = pending if booking._booking_is_own(pending, viewer) else pending.browse()
         last = (
             booking._booking_last_cancellation()
             if booking._booking_is_cancelled()
             else booking.booking_request_ids.browse()
         )
-        own = (
-            visitor.partner and last.partner_id.commercial_partner_id == visitor.partner.commercial_partner_id
-        )
-        undo_deadline = own and last._undo_deadline()
+        undo_deadline = booking._booking_is_own(last, viewer) and last._undo_deadline()
+        # a link without its recipient's signature shows the booking; only its customers act
+        may_act = bool(viewer) and not pending
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -762,12 +801,17 @@ class BookingPortal(CustomerPortal):
                 "company": booking._booking_company().sudo(),
                 "action": action if action in ("cancel", "change", "rebook", "undo") else None,
                 "decisions": decisions,
-                "can_cancel": not decisions["cancel"].closed and not pending,
-                "can_change": not decisions["change"].closed and not pending,
-                "can_rebook": not decisions["rebook"].closed and not pending,
-                "requests": booking.booking_request_ids.sorted("id", reverse=True),
-                "pending": pending,
-                "proposals": pending.proposal_ids,
+                "viewer": viewer,
+                "can_cancel": may_act and not decisions["cancel"].closed,
+                "can_change": may_act and not decisions["change"].closed,
+                "can_rebook": may_act and not decisions["rebook"].closed,
+                # each customer sees their own requests: another attendee's words and fees are theirs
+                "requests": booking.booking_request_ids.filtered(
+                    lambda r: booking._booking_is_own(r, viewer)
+                ).sorted("id", reverse=True),
+                "pending": own_pending,
+                "others_pending": pending and not own_pending,
+                "proposals": own_pending.proposal_ids,
                 "reasons": request.env["booking.cancel.reason"].sudo().search([]),
                 "services": booking._booking_services() - booking._booking_product(),
                 "time_blocks": booking._booking_company().sudo().booking_time_block_ids,

@@ -46,7 +46,7 @@ class BookingSchedulePortal(BookingPortal):
             for d in (first, last)
         ]
         bookings = self._calendar_bookings(partner, *utc)
-        layout = self._calendar_layout(bookings, zone, GRID_CAP[mode], LIST_LIMIT[mode])
+        layout = self._calendar_layout(bookings, zone, GRID_CAP[mode], LIST_LIMIT[mode], partner)
         days = [first + timedelta(days=n) for n in range((last - first).days)]
         formatters = self._booking_formatters(tz)
         locale = formatters["babel_locale"]
@@ -54,6 +54,7 @@ class BookingSchedulePortal(BookingPortal):
         values.update(
             {
                 "page_name": "bookings_calendar",
+                "viewer": partner,
                 "mode": mode,
                 "day": day,
                 "today": today,
@@ -74,9 +75,9 @@ class BookingSchedulePortal(BookingPortal):
                 **formatters,
             }
         )
-        return request.render("booking_change_request.portal_my_bookings_calendar", values)
+        return self._booking_render("booking_change_request.portal_my_bookings_calendar", values)
 
-    def _calendar_layout(self, bookings, zone, grid_cap, list_limit):
+    def _calendar_layout(self, bookings, zone, grid_cap, list_limit, viewer):
         """Bookings by local day for the grid (a few a day) and for the period's list (the first
         `list_limit`, then a link to the week of the next), and the pencils and statuses of
         those shown."""
@@ -95,7 +96,7 @@ class BookingSchedulePortal(BookingPortal):
             "unlisted_count": max(len(bookings) - list_limit, 0),
             "unlisted_url": unlisted_url,
             "pencils": {booking: self._booking_has_pencil(booking) for booking in shown},
-            "statuses": {booking: booking._booking_portal_status() for booking in shown},
+            "statuses": {booking: booking._booking_portal_status(viewer) for booking in shown},
         }
 
     def _calendar_period(self, day, mode):
@@ -159,7 +160,7 @@ class BookingSchedulePortal(BookingPortal):
         except NotFound:
             return self._booking_not_found()
         values = self._prepare_booking_values(visitor, action=kw.get("action"))
-        return request.render("booking_change_request.booking_dialog_fragment", values)
+        return self._booking_render("booking_change_request.booking_dialog_fragment", values)
 
     @http.route(
         "/my/bookings/<string:kind>/<int:booking_id>/slots",

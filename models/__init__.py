@@ -1,9 +1,13 @@
+# A model is defined before the models that inherit or extend it: the order matters.
+# isort: skip_file
 from . import (
+    booking_signed_mail,
     booking_cancel_reason,
     booking_cancellation_fee_rule,
     booking_change_proposal,
     booking_change_request,
     booking_request_mixin,
+    booking_links,
     booking_schedule,
     booking_time_block,
     calendar_attendee,

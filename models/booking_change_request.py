@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from markupsafe import Markup
 
@@ -51,7 +51,7 @@ ENGINE_FIELDS = {
 class BookingChangeRequest(models.Model):
     _name = "booking.change.request"
     _description = "Booking change request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["booking.signed.mail", "mail.thread", "mail.activity.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
@@ -85,12 +85,6 @@ class BookingChangeRequest(models.Model):
         selection="_selection_booking_kind", compute="_compute_booking_kind", store=True
     )
     booking_name = fields.Char(string="Booking", compute="_compute_booking_name")
-    booking_portal_url = fields.Char(
-        string="Customer link",
-        compute="_compute_booking_portal_url",
-        groups=REVIEWER_GROUP,
-        help="The booking's page with its token, as in the customer's emails.",
-    )
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
     user_id = fields.Many2one(
         "res.users", string="Responsible", help="Who reviews the request.", tracking=True
@@ -221,17 +215,6 @@ class BookingChangeRequest(models.Model):
     def _compute_booking_name(self):
         for request in self:
             request.booking_name = request.sudo()._booking().display_name
-
-    def _compute_booking_portal_url(self):
-        for request in self:
-            booking = request.sudo()._booking()
-            stored = booking[booking._booking_token_field()]
-            url = (
-                booking._booking_portal_url(partner=request.partner_id)
-                if stored
-                else booking._booking_portal_url()
-            )
-            request.booking_portal_url = booking.get_base_url() + url
 
     @api.depends("fee_amount", "fee_invoice_id.amount_total")
     def _compute_fee_total(self):
@@ -394,6 +377,7 @@ class BookingChangeRequest(models.Model):
         ``message``: a {request id: (subject, body)} the reviewer wrote instead of the template.
         """
         self._check_reviewer()
+        self._check_deny_arguments(note, message)
         self._lock_pending()
         requests = self.sudo()
         requests.write(
@@ -455,8 +439,31 @@ class BookingChangeRequest(models.Model):
             )
         return True
 
+    def _check_deny_arguments(self, note, message):
+        if note is not None and note is not False and not isinstance(note, str):
+            raise UserError(self.env._("The note to the customer must be text."))
+        if message is None:
+            return
+        valid = isinstance(message, dict) and all(
+            isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+            for pair in message.values()
+        )
+        if not valid:
+            raise UserError(self.env._("The email to the customer must be a subject and a body per request."))
+
     def _check_proposed_times(self, times):
-        times = [(start, stop) for start, stop in times if start]
+        try:
+            times = [
+                (fields.Datetime.to_datetime(start), fields.Datetime.to_datetime(stop))
+                for start, stop in times
+                if start
+            ]
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._(
+                    "Propose times as (start, end) pairs of dates and times, such as 2026-06-01 10:00:00."
+                )
+            ) from None
         if not 1 <= len(times) <= 3:
             raise ValidationError(self.env._("Propose one to three times."))
         now = fields.Datetime.now()
@@ -777,18 +784,32 @@ class BookingChangeRequest(models.Model):
     # Notifications
     # ------------------------------------------------------------------
 
-    def customer_portal_url(self):
-        """The booking's page with the customer's token and signature (their emails only)."""
-        self.ensure_one()
-        if not (self.env.su or self.env.user.has_group(REVIEWER_GROUP)):
-            raise AccessError(self.env._("Links carrying a customer's token are for reviewers only."))
-        booking = self.sudo()._booking()
-        return booking.get_base_url() + booking._booking_portal_url(partner=self.partner_id)
-
-    def format_customer_datetime(self, value):
+    def _format_customer_datetime(self, value):
         """A date and time as the customer reads it (for the email templates)."""
         self.ensure_one()
+        if not isinstance(value, datetime):
+            return ""
         return self.sudo()._booking()._booking_format_datetime(value, partner=self.partner_id)
+
+    def _booking_link_recipients(self):
+        booking = self.sudo()._booking()
+        return self.partner_id.filtered(booking._booking_may_ask) if booking else self.partner_id.browse()
+
+    def _booking_signed_paths(self, partner):
+        request = self.sudo()
+        paths = request._booking()._booking_signed_paths(partner)
+        # the cancellation's invoice and credit note: their own pages, with Odoo's own token
+        for move in request.fee_invoice_id | request.refund_move_id:
+            if move.partner_id.commercial_partner_id == partner.commercial_partner_id:
+                paths[move.access_url] = {"access_token": move._portal_ensure_token()}
+        return paths
+
+    def _booking_access_button(self, partner):
+        booking = self.sudo()._booking()
+        return {
+            "url": booking.get_base_url() + booking._booking_page_path(),
+            "title": self.env._("View your booking"),
+        }
 
     def _notify_decision(self, customer_message=None):
         booking = self._booking()
@@ -807,23 +828,23 @@ class BookingChangeRequest(models.Model):
     def _notify_customer(self, template_xmlid, custom=None):
         """Email the customer from an editable template, or the text staff wrote (kept in the chatter).
 
-        The button to their booking's page, with their own token, is added here, so no
-        template and no staff member handles it.
+        Links to the booking's page are plain here: the customer's email gets them signed
+        when it is rendered (see booking.signed.mail), and so does its main button.
         """
         request = self.sudo()
         partner = request.partner_id
         if not partner.email or partner == request.company_id.partner_id:
             return
         template = self.env.ref(template_xmlid).sudo()
-        url = request.customer_portal_url()
+        booking = request._booking()
         invoice = request.fee_invoice_id
         if invoice and invoice.state == "posted" and not invoice.is_move_sent:
             # the fee invoice goes with this email, with its own page to see and pay it
             invoice.is_move_sent = True
             invoice._message_log(body=self.env._("Sent to the customer with %s.", request.name))
         add_context = {
-            "booking_url": url,
-            "invoice_url": invoice and invoice.get_base_url() + invoice.get_portal_url(),
+            "booking_url": booking.get_base_url() + booking._booking_page_path(),
+            "invoice_url": invoice and invoice.get_base_url() + invoice.access_url,
             # the Undo button is for the customer's own cancellation approved at once
             "undo_deadline": request.state == "approved"
             and request.auto_approved
@@ -842,14 +863,9 @@ class BookingChangeRequest(models.Model):
                 options={"post_process": True},
             )[request.id]
         email_from = template._render_field("email_from", request.ids)[request.id]
-        button = (
-            self.env["ir.qweb"]
-            .with_context(lang=partner.lang)
-            ._render("booking_change_request.booking_email_view_button", {"url": url})
-        )
         # Odoo never notifies the current user: a customer asking from the portal is one.
         request.with_context(mail_notify_author=partner == self.env.user.partner_id).message_post(
-            body=Markup(body or "") + button,
+            body=Markup(body or ""),
             subject=subject,
             email_from=email_from or None,
             partner_ids=partner.ids,

@@ -1,14 +1,12 @@
-import uuid
 from datetime import timedelta
 
 import pytz
 from babel.dates import format_skeleton, format_time
 from markupsafe import Markup
-from werkzeug.urls import url_encode
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL, consteq, format_amount
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_amount
 from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import policy
@@ -36,6 +34,7 @@ class BookingRequestMixin(models.AbstractModel):
     """
 
     _name = "booking.request.mixin"
+    _inherit = ["booking.signed.mail"]
     _description = "Booking customers can cancel or ask to change"
 
     booking_worker_ids = fields.Many2many(
@@ -70,12 +69,15 @@ class BookingRequestMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._booking_check_engine_write(vals)
         bookings = super().create(vals_list)
         bookings.booking_worker_ids._booking_receive_in_inbox()
         return bookings
 
     def write(self, vals):
         """Odoo's own ways of changing a booking (its buttons, the calendar) reach the engine."""
+        self._booking_check_engine_write(vals)
         watched = not applying(self.env) and set(vals) & set(self._booking_watched_fields())
         before = {b: b._booking_snapshot() for b in self if b._booking_engaged()} if watched else {}
         result = super().write(vals)
@@ -85,11 +87,30 @@ class BookingRequestMixin(models.AbstractModel):
             booking._booking_after_outside_write(old)
         return result
 
-    def _booking_portal_status(self):
-        """(label, Bootstrap colour) of the booking for the customer."""
+    def _booking_engine_fields(self):
+        """Fields only the engine or a reviewer writes: who works on it, what is pending, its token."""
+        return {"booking_worker_ids", "booking_pending_request_id", "booking_access_token"}
+
+    def _booking_check_engine_write(self, vals):
+        if self.env.su or applying(self.env) or not set(vals) & self._booking_engine_fields():
+            return
+        try:
+            self._booking_check_reviewer()
+        except AccessError:
+            raise AccessError(
+                self.env._(
+                    "Only booking reviewers assign field workers; a booking's pending request and "
+                    "cancellation change through its requests."
+                )
+            ) from None
+
+    def _booking_portal_status(self, viewer=None):
+        """(label, Bootstrap colour) of the booking for the customer ``viewer``."""
         if self._booking_is_cancelled():
             return self.env._("Cancelled"), "danger"
         pending = self.booking_pending_request_id
+        if pending and not self._booking_is_own(pending, viewer):
+            return self.env._("Another attendee's request"), "warning"
         if pending:
             if pending.request_type == "cancel":
                 return self.env._("Cancellation requested"), "warning"
@@ -98,6 +119,16 @@ class BookingRequestMixin(models.AbstractModel):
         if not self._booking_is_open() or (start and start <= fields.Datetime.now()):
             return self.env._("Past"), "secondary"
         return self.env._("Confirmed"), "success"
+
+    def _booking_customer_key(self, partner):
+        """Who a customer acts for: a contact acts for their company (an order's customer)."""
+        return partner.commercial_partner_id
+
+    def _booking_is_own(self, request, partner):
+        """Whether ``request`` is ``partner``'s own (its words, fee and buttons are theirs only)."""
+        return bool(request and partner) and (
+            self._booking_customer_key(request.partner_id) == self._booking_customer_key(partner)
+        )
 
     def action_booking_cancel(self):
         """Staff cancellation, with the proposed fee and an editable email, in a wizard."""
@@ -210,7 +241,7 @@ class BookingRequestMixin(models.AbstractModel):
         )
         self.booking_worker_ids.fetch(["name"])
         self.booking_product_id.fetch(["name"])
-        self.booking_pending_request_id.fetch(["name", "request_type"])
+        self.booking_pending_request_id.fetch(["name", "request_type", "partner_id"])
 
     def _booking_product(self):
         """The service booked."""
@@ -223,10 +254,6 @@ class BookingRequestMixin(models.AbstractModel):
     def _booking_invoices_to_credit(self):
         """The posted customer invoices a cancellation credits (the fee is kept on their credit note)."""
         return self.env["account.move"]
-
-    def _booking_token_field(self):
-        """The field holding the token of email links: the one mail signs ``pid`` with."""
-        return self._mail_post_token_field
 
     def _booking_apply_cancel(self, request):
         raise NotImplementedError
@@ -471,7 +498,7 @@ class BookingRequestMixin(models.AbstractModel):
     def _booking_cancel_fee(self, notice):
         """The late-cancellation fee (untaxed), rounded in the booking's currency."""
         company = self._booking_company()
-        rule = policy.matching_fee_rule(notice, company.booking_fee_rule_ids)
+        rule = policy.matching_fee_rule(notice, company.sudo().booking_fee_rule_ids)
         currency = self._booking_currency()
         # the price is read only when a percent rule needs it (it can cost a query per booking)
         price = self._booking_price() if rule and rule.fee_type == "percent" else 0.0
@@ -570,14 +597,8 @@ class BookingRequestMixin(models.AbstractModel):
             decision = self._booking_decision(request_type, values)
         if decision.closed:
             raise BookingRefusal(decision.message)
-        if self.booking_pending_request_id:
-            raise BookingRefusal(
-                self.env._(
-                    "Your request %(name)s for this booking is still waiting for an answer: "
-                    "withdraw it first, or wait for our reply.",
-                    name=self.booking_pending_request_id.name,
-                )
-            )
+        self._booking_check_no_pending(partner)
+        self._booking_check_daily_limit()
         # the partial unique index sees decided requests only once flushed
         self.env["booking.change.request"].flush_model(["state"])
         vals = self._booking_prepare_request_vals(request_type, partner, values, channel, decision)
@@ -590,6 +611,47 @@ class BookingRequestMixin(models.AbstractModel):
         # monetary values written here would need that caller to read order lines.
         request.env.flush_all()
         return request
+
+    def _booking_check_no_pending(self, partner):
+        pending = self.booking_pending_request_id
+        if pending and self._booking_is_own(pending, partner):
+            raise BookingRefusal(
+                self.env._(
+                    "Your request %(name)s for this booking is still waiting for an answer: "
+                    "withdraw it first, or wait for our reply.",
+                    name=pending.name,
+                )
+            )
+        if pending:
+            raise BookingRefusal(
+                self.env._(
+                    "Another attendee's request for this booking is waiting for our answer: "
+                    "please try again once it is answered."
+                )
+            )
+
+    def _booking_check_daily_limit(self):
+        """A booking takes so many customers' requests a day (each one emails and alerts people)."""
+        limit = self._booking_company().booking_daily_request_limit
+        if not limit:
+            return
+        since = fields.Datetime.now() - timedelta(days=1)
+        field = self._booking_request_field()
+        count = (
+            self.env["booking.change.request"]
+            .sudo()
+            .search_count([(field, "=", self.id), ("channel", "!=", "backend"), ("create_date", ">=", since)])
+        )
+        if count >= limit:
+            raise BookingRefusal(
+                self.env._(
+                    "This booking had %(count)s requests in the last 24 hours, the most we take online. "
+                    "Please contact %(contact)s.",
+                    count=count,
+                    contact=self._booking_contact_text(),
+                ),
+                429,
+            )
 
     def _booking_lock_workers(self):
         """Serialize what takes the workers' time (undo, approval): the second waits, then sees the first.
@@ -793,32 +855,48 @@ class BookingRequestMixin(models.AbstractModel):
 
     def _booking_after_outside_write(self, old):
         """A booking changed by Odoo's own buttons: record it as a staff request, approved."""
-        new = self._booking_snapshot()
+        change = self._booking_outside_change(old, self._booking_snapshot())
+        if change:
+            request_type, values, message = change
+            self._booking_check_may_change_by_hand()
+            self._booking_record_staff_request(request_type, values, apply=False, customer_message=message)
+
+    def _booking_outside_change(self, old, new):
+        """(request type, values, customer message) of what Odoo's own buttons did, or None."""
         if not old["cancelled"] and new["cancelled"]:
-            if old["open"]:
-                self._booking_record_staff_request(
-                    "cancel", {}, apply=False, customer_message=self._booking_outside_cancel_message()
-                )
-            return
+            return ("cancel", {}, self._booking_outside_cancel_message()) if old["open"] else None
         if old["cancelled"] and not new["cancelled"]:
-            self._booking_record_staff_request(
-                "rebook", {"requested_start": new["start"], "requested_stop": new["stop"]}, apply=False
-            )
-            return
+            return "rebook", {"requested_start": new["start"], "requested_stop": new["stop"]}, None
         if new["cancelled"] or not old["open"]:
-            return
+            return None
         values = {}
         if (old["start"], old["stop"]) != (new["start"], new["stop"]) and new["start"]:
             values.update(requested_start=new["start"], requested_stop=new["stop"])
         if old["product"] != new["product"]:
             values["requested_product_id"] = new["product"].id
-        if values:
-            values.update(
-                previous_start=old["start"], previous_stop=old["stop"], previous_product_id=old["product"].id
-            )
-            self._booking_record_staff_request(
-                "change", values, apply=False, customer_message=self._booking_outside_change_message()
-            )
+        if not values:
+            return None
+        values.update(
+            previous_start=old["start"], previous_stop=old["stop"], previous_product_id=old["product"].id
+        )
+        return "change", values, self._booking_outside_change_message()
+
+    def _booking_check_may_change_by_hand(self):
+        """Moving, cancelling or archiving a booking by hand: its responsible or a reviewer only."""
+        user = self.env.user
+        if self.env.su or user == self._booking_responsible():
+            return
+        try:
+            self._booking_check_reviewer()
+        except AccessError:
+            raise UserError(
+                self.env._(
+                    "Only %(responsible)s, who is responsible for %(booking)s, or a booking reviewer "
+                    "can move, cancel or archive it: its customers and workers are told of every change.",
+                    responsible=self._booking_responsible().sudo().name or self.env._("its responsible"),
+                    booking=self.display_name,
+                )
+            ) from None
 
     def _booking_outside_cancel_message(self):
         """How the customer hears of a cancellation by hand: None, our email; False, Odoo tells them."""
@@ -829,61 +907,8 @@ class BookingRequestMixin(models.AbstractModel):
         return None
 
     # ------------------------------------------------------------------
-    # Links and notifications
+    # Notifications
     # ------------------------------------------------------------------
-
-    def _booking_ensure_token(self):
-        """The token of email links, made when an email needs it (never when a page renders)."""
-        booking = self.sudo()
-        field = self._booking_token_field()
-        if not booking[field]:
-            booking[field] = self._booking_new_token()
-        return booking[field]
-
-    def _booking_new_token(self):
-        return str(uuid.uuid4())
-
-    def _booking_check_token(self, token):
-        """Whether ``token`` opens this booking (constant-time comparison)."""
-        stored = self.sudo()[self._booking_token_field()]
-        # consteq raises on non-ASCII text: such a token is simply wrong
-        if not stored or not isinstance(token, str) or not token.isascii():
-            return False
-        return consteq(stored, token)
-
-    def _booking_link_partner(self, pid, hash_):
-        """The recipient a link with ``pid`` and ``hash`` was signed for, if still a customer."""
-        if not isinstance(pid, str | int) or not isinstance(hash_, str) or not hash_.isascii():
-            return self.env["res.partner"]
-        try:
-            pid = int(pid)
-        except ValueError:
-            return self.env["res.partner"]
-        if not 0 < pid < 2**31 or not self.sudo()[self._booking_token_field()]:
-            return self.env["res.partner"]
-        if not consteq(self.sudo()._sign_token(pid), hash_):
-            return self.env["res.partner"]
-        partner = self.env["res.partner"].sudo().browse(pid).exists()
-        return partner if partner and self._booking_may_ask(partner) else self.env["res.partner"]
-
-    def _booking_portal_url(self, action=None, partner=None, query=None):
-        """The booking's page for ``partner``: with a token and their signature when given."""
-        params = dict(query or {})
-        if action:
-            params["action"] = action
-        if partner:
-            params["access_token"] = self._booking_ensure_token()
-            params["pid"] = partner.id
-            params["hash"] = self.sudo()._sign_token(partner.id)
-        url = f"/my/bookings/{self._booking_kind()}/{self.id}"
-        return f"{url}?{url_encode(params)}" if params else url
-
-    def _booking_rotate_token(self):
-        """New customers, new token: links sent to the previous ones stop working."""
-        for booking in self.sudo():
-            field = booking._booking_token_field()
-            if booking[field]:
-                booking[field] = booking._booking_new_token()
 
     @api.model
     def _booking_format_datetime(self, value, partner=None, tz=None, locale=None):
@@ -943,24 +968,4 @@ class BookingRequestMixin(models.AbstractModel):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
             author_id=self.env.user.partner_id.id,
-        )
-
-    def _booking_email_links(self, partner):
-        """Cancel and change links for ``partner`` in a confirmation or reminder email (or nothing)."""
-        self.ensure_one()
-        company = self._booking_company()
-        if not company.booking_email_links or not self._booking_may_ask(partner):
-            return Markup()
-        # open when not refused: no fee or refund to work out for a link
-        cancel, change = (not self._booking_refusal(kind, {}) for kind in ("cancel", "change"))
-        if not (cancel or change):
-            return Markup()
-        base_url = self.get_base_url()
-        return self.env["ir.qweb"]._render(
-            "booking_change_request.booking_email_links",
-            {
-                "booking": self,
-                "cancel_url": cancel and base_url + self._booking_portal_url("cancel", partner),
-                "change_url": change and base_url + self._booking_portal_url("change", partner),
-            },
         )

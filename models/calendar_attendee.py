@@ -1,5 +1,13 @@
 from odoo import models
 
+# Calendar's emails to attendees, and ours for the customers of a booked visit: ours carry
+# the Cancel and Request a change links (calendar's Accept and Decline change the visit on a GET).
+BOOKED_VISIT_TEMPLATES = {
+    "calendar.calendar_template_meeting_invitation": "booking_change_request.mail_template_visit_invitation",
+    "calendar.calendar_template_meeting_changedate": "booking_change_request.mail_template_visit_moved",
+    "calendar.calendar_template_meeting_reminder": "booking_change_request.mail_template_visit_reminder",
+}
+
 
 class CalendarAttendee(models.Model):
     _inherit = "calendar.attendee"
@@ -13,3 +21,30 @@ class CalendarAttendee(models.Model):
                 if event._booking_may_ask(attendee.partner_id):
                     event._booking_on_decline(attendee.partner_id)
         return result
+
+    def _send_mail_to_attendees(self, mail_template, force_send=False):
+        ours = self._booking_template_for(mail_template)
+        customers = self.filtered(lambda a: a._booking_is_customer()) if ours else self.browse()
+        result = super(CalendarAttendee, self - customers)._send_mail_to_attendees(mail_template, force_send)
+        if customers:
+            super(CalendarAttendee, customers)._send_mail_to_attendees(ours, force_send)
+        return result
+
+    def _booking_is_customer(self):
+        """A customer of a booked visit (its emails are ours)."""
+        event = self.event_id
+        return event._booking_engaged() and event._booking_may_ask(self.partner_id)
+
+    def _booking_template_for(self, mail_template):
+        """Our template in place of calendar's ``mail_template`` for booked customers, if any."""
+        for calendar_xmlid, our_xmlid in BOOKED_VISIT_TEMPLATES.items():
+            if mail_template and mail_template == self.env.ref(calendar_xmlid, raise_if_not_found=False):
+                return self.env.ref(our_xmlid)
+        return None
+
+    def _booking_email_details(self):
+        """The visit's time, service, workers and place, and the customer's links (our templates)."""
+        self.ensure_one()
+        return self.env["ir.qweb"]._render(
+            "booking_change_request.booking_visit_email_details", {"attendee": self.sudo()}
+        )

@@ -1,23 +1,13 @@
-import re
-
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-
-# Calendar's Accept/Decline buttons change the booking on a GET (mail scanners follow
-# links): our customers' emails carry our Cancel and Request a change links instead.
-ACCEPT_DECLINE_LINK = re.compile(
-    r"<a\b[^>]*href=\"[^\"]*/calendar/(?:meeting|recurrence)/(?:accept|decline)\?[^\"]*\"[^>]*>.*?</a>",
-    re.DOTALL | re.IGNORECASE,
-)
 
 
 class CalendarEvent(models.Model):
     """A visit: one appointment on the calendar (possibly one occurrence of a recurrence)."""
 
     _name = "calendar.event"
-    _inherit = ["calendar.event", "booking.request.mixin"]
-    _mail_post_token_field = "booking_access_token"
+    _inherit = ["booking.request.mixin", "calendar.event"]
 
     booking_request_ids = fields.One2many("booking.change.request", "event_id", string="Change requests")
     booking_product_id = fields.Many2one(
@@ -33,7 +23,6 @@ class CalendarEvent(models.Model):
         copy=False,
         readonly=True,
     )
-    booking_access_token = fields.Char(copy=False, groups="base.group_system")
 
     # ------------------------------------------------------------------
     # The adapter's hooks (see booking.request.mixin)
@@ -98,6 +87,12 @@ class CalendarEvent(models.Model):
 
     def _booking_may_ask(self, partner):
         return partner in self._booking_customers()
+
+    def _booking_engine_fields(self):
+        return super()._booking_engine_fields() | {"booking_cancelled", "booking_cancelled_alarm_ids"}
+
+    def _booking_customer_key(self, partner):
+        return partner  # each attendee of a visit acts for themself
 
     def _booking_responsible(self):
         return self.user_id
@@ -231,17 +226,3 @@ class CalendarEvent(models.Model):
                 Markup("<p>%s</p>")
                 % self.env._("%s declined the calendar invitation of this visit.", partner.name)
             )
-
-    def message_notify(self, **kwargs):
-        # Calendar's invitations, updates and reminders reach one attendee at a time: a
-        # customer's carry our links instead of calendar's Accept and Decline.
-        recipients = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
-        if (
-            len(self) == 1
-            and len(recipients) == 1
-            and self._booking_engaged()
-            and self._booking_may_ask(recipients)
-        ):
-            body = ACCEPT_DECLINE_LINK.sub("", str(kwargs.get("body") or ""))
-            kwargs["body"] = Markup(body) + self._booking_email_links(recipients)
-        return super().message_notify(**kwargs)

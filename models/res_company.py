@@ -89,6 +89,11 @@ class ResCompany(models.Model):
         default=15,
         help="Customers may undo their own approved cancellation within this many minutes (0: never).",
     )
+    booking_daily_request_limit = fields.Integer(
+        string="Requests per booking and day",
+        default=10,
+        help="How many requests customers may make on one booking in 24 hours (0: no limit).",
+    )
     booking_time_block_ids = fields.One2many("booking.time.block", "company_id", string="Time blocks")
 
     @api.model

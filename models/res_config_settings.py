@@ -37,6 +37,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.booking_change_reason_required", readonly=False
     )
     booking_undo_minutes = fields.Integer(related="company_id.booking_undo_minutes", readonly=False)
+    booking_daily_request_limit = fields.Integer(
+        related="company_id.booking_daily_request_limit", readonly=False
+    )
 
     def action_booking_time_blocks(self):
         """Open the time blocks of the current company."""

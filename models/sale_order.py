@@ -8,7 +8,7 @@ class SaleOrder(models.Model):
     """An order: a booked service, dated by its delivery date."""
 
     _name = "sale.order"
-    _inherit = ["sale.order", "booking.request.mixin"]
+    _inherit = ["booking.request.mixin", "sale.order"]
 
     booking_request_ids = fields.One2many("booking.change.request", "order_id", string="Change requests")
     booking_duration = fields.Float(
@@ -134,8 +134,12 @@ class SaleOrder(models.Model):
             lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.payment_state != "reversed"
         )
 
-    def _booking_ensure_token(self):
-        return self._portal_ensure_token()
+    def _booking_check_token(self, token):
+        # Odoo's own order token (its quotation emails, a salesperson's preview) shows the page;
+        # it never acts (that needs the booking's token and the recipient's signature)
+        return super()._booking_check_token(token) or self._booking_token_matches(
+            self.sudo().access_token, token
+        )
 
     def _booking_service_line(self):
         return self.order_line.filtered(

@@ -14,7 +14,9 @@ from . import (
     test_portal_findings,
     test_portal_performance,
     test_portal_tours,
+    test_rpc_scan,
     test_schedule,
+    test_secrets,
     test_security,
     test_undo_refund,
 )

@@ -163,6 +163,13 @@ class BookingCase(TransactionCase):
         url = booking._booking_portal_url(action, partner)
         return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
 
+    def emails_to(self, partner, record=None):
+        """The emails waiting to be sent to ``partner`` (about ``record``), as they will receive them."""
+        domain = [("recipient_ids", "in", partner.ids)]
+        if record is not None:
+            domain += [("model", "=", record._name), ("res_id", "=", record.id)]
+        return self.env["mail.mail"].sudo().search(domain)
+
     @classmethod
     def make_other_company(cls):
         """A second company with its own reviewer, who must not act on the first one's bookings."""

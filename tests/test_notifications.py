@@ -130,7 +130,7 @@ class TestNotifications(BookingCase):
                 )
                 self.assertEqual(len(to_reviewer), 1, "the activity assignment only")
                 request.with_user(self.reviewer).action_approve()
-                token = booking.sudo()[booking._booking_token_field()]
+                token = booking.sudo().booking_access_token
                 self.assertTrue(token)
                 staff_mails = self.env["mail.mail"].search(
                     [("recipient_ids", "in", self.organizer.partner_id.ids)]
@@ -260,23 +260,20 @@ class TestNotifications(BookingCase):
                     "partner_ids": [Command.set([self.partner_a.id, self.organizer.partner_id.id])],
                 }
             )
-        message = self.env["mail.message"].search(
-            [
-                ("model", "=", "calendar.event"),
-                ("res_id", "=", visit.id),
-                ("partner_ids", "in", self.partner_a.ids),
-            ]
-        )
-        self.assertEqual(len(message), 1)
+        email = self.emails_to(self.partner_a, visit)
+        self.assertEqual(len(email), 1)
         params = self.link_params(visit, self.partner_a)
         for action in ("cancel", "change"):
             self.assertIn(
                 f"/my/bookings/visit/{visit.id}?action={action}&amp;access_token={params['access_token']}"
                 f"&amp;pid={self.partner_a.id}&amp;hash={params['hash']}",
-                message.body,
+                email.body_html,
             )
-        self.assertNotIn("/calendar/meeting/decline", message.body)
-        self.assertNotIn("/calendar/meeting/accept", message.body)
+        self.assertNotIn("/calendar/meeting/decline", email.body_html)
+        self.assertNotIn("/calendar/meeting/accept", email.body_html)
+        # the message the chatter keeps has the plain links: the token is in the email only
+        self.assertIn(f"/my/bookings/visit/{visit.id}?action=cancel", email.mail_message_id.body)
+        self.assertNotIn(params["access_token"], email.mail_message_id.body)
 
     def test_customer_added_to_a_visit_gets_working_links(self):
         """A customer added to a visit whose links were sent: their invitation's links open it."""
@@ -285,19 +282,13 @@ class TestNotifications(BookingCase):
             old_token = self.link_params(visit, self.partner_a)["access_token"]
             visit = visit.with_context(no_mail_to_attendees=False)  # staff's own form invites
             visit.partner_ids = [Command.link(self.partner_b.id)]
-        message = self.env["mail.message"].search(
-            [
-                ("model", "=", "calendar.event"),
-                ("res_id", "=", visit.id),
-                ("partner_ids", "in", self.partner_b.ids),
-            ]
-        )
-        self.assertEqual(len(message), 1)
+        email = self.emails_to(self.partner_b, visit)
+        self.assertEqual(len(email), 1)
         params = self.link_params(visit, self.partner_b)
         self.assertNotEqual(params["access_token"], old_token, "new customers, new token")
         self.assertIn(
             f"access_token={params['access_token']}&amp;pid={self.partner_b.id}&amp;hash={params['hash']}",
-            message.body,
+            email.body_html,
         )
 
     def test_plain_meeting_invitation_untouched(self):
@@ -336,22 +327,24 @@ class TestNotifications(BookingCase):
         self.company.booking_reminder_hours = 48
         with freeze_time(NOW):
             order = self.make_order(NOW + timedelta(days=4), confirm=False)
-            order.with_context(send_email=True).action_confirm()
-            confirmation = order.message_ids.filtered(lambda m: "/my/bookings/order/" in (m.body or ""))
+            order.with_context(send_email=True, mail_notify_force_send=False).action_confirm()
+            confirmation = self.emails_to(self.partner_a, order)
             self.assertEqual(len(confirmation), 1)
             params = self.link_params(order, self.partner_a)
+            self.assertNotEqual(params["access_token"], order.access_token, "a token of our own")
             self.assertIn(
-                f"action=cancel&amp;access_token={order.access_token}&amp;pid={self.partner_a.id}"
+                f"action=cancel&amp;access_token={params['access_token']}&amp;pid={self.partner_a.id}"
                 f"&amp;hash={params['hash']}",
-                confirmation.body,
+                confirmation.body_html,
             )
+            self.assertNotIn(params["access_token"], confirmation.mail_message_id.body)
             self.assertFalse(self.env["sale.order"]._cron_booking_reminders(), "too early")
         with freeze_time(NOW + timedelta(days=2, hours=1)):
             self.assertEqual(self.env["sale.order"]._cron_booking_reminders(), order)
             self.assertFalse(self.env["sale.order"]._cron_booking_reminders(), "sent once")
-        reminder = order.message_ids.filtered(lambda m: (m.subject or "").startswith("Reminder"))
-        self.assertIn("action=change", reminder.body)
-        self.assertIn(self.partner_a, reminder.notification_ids.res_partner_id)
+        reminder = self.emails_to(self.partner_a, order) - confirmation
+        self.assertTrue(reminder.subject.startswith("Reminder"))
+        self.assertIn(f"action=change&amp;access_token={params['access_token']}", reminder.body_html)
 
     def test_web_push_reaches_a_workers_device(self):
         """A worker's registered browser (mail.push.device) is sent the message by web push."""

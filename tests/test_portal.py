@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 import pytz
 
+from odoo.addons.booking_change_request.controllers.portal import LINK_POSTS
 from odoo.http import Request
 from odoo.tests import HttpCase, tagged
 
@@ -17,6 +18,10 @@ class BookingHttpCase(HttpCase, BookingCase):
         cls.company.booking_fee_rule_ids = [(5, 0, 0)]
         cls.far = cls.at(hours=24 * 6)  # free window
         cls.near = cls.at(hours=30)  # review window
+
+    def setUp(self):
+        super().setUp()
+        LINK_POSTS.clear()  # every request of the tests comes from one address
 
     @staticmethod
     def at(hours):

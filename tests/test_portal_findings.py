@@ -79,17 +79,21 @@ class TestPortalFindings(BookingHttpCase):
         self.assertRecordValues(request, [{"partner_id": self.partner_b.id, "channel": "email"}])
         self.assertEqual(request.fee_invoice_id.partner_id, self.partner_b)
 
-    def test_a_shared_link_without_signature_does_not_guess(self):
-        """A bare token of a visit two customers share opens the page but files nothing in anyone's name."""
-        visit = self.make_visit(self.far)
-        visit.partner_ids = [Command.link(self.partner_b.id)]
-        token = self.link_params(visit, self.partner_a)["access_token"]
-        self.logout()
-        self.assertEqual(self.url_open(self.url(visit, f"?access_token={token}")).status_code, 200)
-        response = self.post(self.url(visit, "/cancel"), {"access_token": token})
-        self.assertEqual(response.status_code, 403)
-        self.assertIn("does not say who you are", response.text)
-        self.assertUnchanged(visit)
+    def test_a_link_without_signature_does_not_act(self):
+        """A bare token (shared, forwarded, or one customer's) opens the page but files nothing."""
+        shared = self.make_visit(self.far)
+        shared.partner_ids = [Command.link(self.partner_b.id)]
+        for booking in (shared, self.make_visit(self.far), self.make_order(self.far)):
+            token = self.link_params(booking, self.partner_a)["access_token"]
+            self.logout()
+            page = self.url_open(self.url(booking, f"?access_token={token}"))
+            self.assertEqual(page.status_code, 200)
+            self.assertIn("o_booking_view_only", page.text)
+            self.assertNotIn("o_booking_make_changes", page.text)
+            response = self.post(self.url(booking, "/cancel"), {"access_token": token})
+            self.assertEqual(response.status_code, 403)
+            self.assertIn("lets you see the booking, not change it", response.text)
+            self.assertUnchanged(booking)
 
     def test_new_customers_new_token(self):
         """Staff replace the visit's customer: the old customer's link stops working."""
