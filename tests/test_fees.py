@@ -142,10 +142,14 @@ class TestFees(BookingCase):
             for booking in self.bookings(NOW + timedelta(hours=40)):
                 request = self.cancel(booking)
                 invoice = request.fee_invoice_id
-                email = request.message_ids.filtered(lambda m: self.partner_a in m.partner_ids)
+                email = self.emails_to(self.partner_a, request)
                 self.assertEqual(len(email), 1)
-                self.assertIn(invoice.name, email.body)
-                self.assertIn(f"/my/invoices/{invoice.id}?access_token={invoice.access_token}", email.body)
+                self.assertIn(invoice.name, email.body_html)
+                self.assertIn(
+                    f"/my/invoices/{invoice.id}?access_token={invoice.access_token}", email.body_html
+                )
+                self.assertIn(f"/my/invoices/{invoice.id}", email.mail_message_id.body)
+                self.assertNotIn(invoice.access_token, email.mail_message_id.body, "the token is the email's")
                 self.assertTrue(invoice.is_move_sent)
                 self.assertIn(
                     request.name, invoice.message_ids[0].body, "the invoice's chatter says it was sent"
