@@ -1,7 +1,5 @@
 import json
-import logging
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 import pytz
 from werkzeug.urls import url_encode
@@ -15,21 +13,11 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_time
 from odoo.tools.misc import babel_locale_parse, get_lang
 
-from ..tools import policy
 from ..tools.refusal import BookingRefusal
-from ..tools.throttle import AddressThrottle
+from .portal_forms import DATETIME_INPUT, BadInput, BookingForms
+from .portal_visitor import MIXIN, BookingVisitors, NotFound, booking_models
 
-_logger = logging.getLogger(__name__)
-
-MIXIN = "booking.request.mixin"
-MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids are unknown, not errors
-MAX_TEXT = 2000
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-DATE_INPUT = "%Y-%m-%d"
-LINK_PARAMS = ("access_token", "pid", "hash")
 PENDING_SUMMARY_LIMIT = 50
-# POSTs carrying a link's token, per address and process: a link is for one person's few requests
-LINK_POSTS = AddressThrottle(limit=30, window=600)
 # portal pages are never framed by another site (clickjacking), as Odoo's own account pages
 FRAME_HEADERS = {"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": "frame-ancestors 'self'"}
 
@@ -50,44 +38,7 @@ def success_message(code):
     }.get(code)
 
 
-def is_record_id(value):
-    """Whether ``value`` can be a record's id: larger ids are unknown, not errors."""
-    return isinstance(value, int) and 0 < value <= MAX_ID
-
-
-def booking_models(env):
-    """{kind: model name} of every kind of booking: the models that inherit the mixin."""
-    return {env[name]._booking_kind(): name for name in env[MIXIN]._booking_models()}
-
-
-class BadInput(ValueError):
-    """Malformed form input: answered with 400 and the message."""
-
-
-class NotFound(Exception):
-    """Unknown and foreign bookings or requests answer alike (404): ids tell nothing."""
-
-
-@dataclass
-class Visitor:
-    """Who came to a booking, by which path, and the time zone their times are read in."""
-
-    booking: object  # the booking, as superuser
-    partner: object  # the customer acting (empty: a shared link that does not say who)
-    via: str  # 'user' (logged in) or 'token' (an email link)
-    tz: str
-    link: dict = field(default_factory=dict)  # access_token, pid, hash to carry on
-
-    @property
-    def channel(self):
-        return "portal" if self.via == "user" else "email"
-
-    @property
-    def query(self):
-        return url_encode(self.link)
-
-
-class BookingPortal(CustomerPortal):
+class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
     # ------------------------------------------------------------------
     # Home counter
     # ------------------------------------------------------------------
@@ -433,86 +384,8 @@ class BookingPortal(CustomerPortal):
         return self._booking_redirect(visitor, message)
 
     # ------------------------------------------------------------------
-    # Who came
-    # ------------------------------------------------------------------
-
-    def _booking_visitor(self, kind, booking_id, params):
-        """Who is asking about this booking: the logged-in customer, else the link's recipient.
-
-        ``params`` are where the link's access_token, pid and hash come from: the query
-        string of a GET, the form body of a POST. Raises NotFound (404) when neither opens it.
-        """
-        model = booking_models(request.env).get(kind)
-        if not model or not is_record_id(booking_id):
-            raise NotFound()
-        booking = request.env[model].sudo().browse(booking_id).exists()
-        if not booking:
-            raise NotFound()
-        user = request.env.user
-        if not user._is_public() and booking._booking_may_ask(user.partner_id):
-            return Visitor(booking, user.partner_id, "user", self._booking_tz(user.partner_id, booking))
-        token = params.get("access_token")
-        if not booking._booking_check_token(token):
-            if token:
-                self._booking_log_refused_link(booking, "token")
-            raise NotFound()
-        partner = booking._booking_link_partner(params.get("pid"), params.get("hash"))
-        link = {"access_token": token}
-        if partner:
-            link.update(pid=partner.id, hash=params.get("hash"))
-        elif params.get("pid") or params.get("hash"):
-            self._booking_log_refused_link(booking, "signature")
-        # a token without its recipient's signature (or Odoo's own order token) shows the page:
-        # it never acts, as it may have been forwarded or previewed by someone else
-        return Visitor(booking, partner, "token", self._booking_tz(partner, booking), link)
-
-    @staticmethod
-    def _booking_log_refused_link(booking, what):
-        _logger.warning(
-            "Booking link refused (wrong %s) for %s %s from %s",
-            what,
-            booking._name,
-            booking.id,
-            request.httprequest.remote_addr,
-        )
-
-    def _booking_own_request(self, request_id, params):
-        """(visitor, request as superuser) for a request of the visitor's own; NotFound otherwise."""
-        if not is_record_id(request_id):
-            raise NotFound()
-        req = request.env["booking.change.request"].sudo().browse(request_id).exists()
-        if not req:
-            raise NotFound()
-        booking = req._booking()
-        visitor = self._booking_visitor(booking._booking_kind(), booking.id, params)
-        # one who may only read the booking (a link without signature) is refused by the caller
-        if visitor.partner and not booking._booking_is_own(req, visitor.partner):
-            raise NotFound()
-        return visitor, req
-
-    def _booking_tz(self, partner, booking=None):
-        """The time zone a visitor's times are read in: theirs, else the booking's, else the company's."""
-        tz = partner.sudo().tz if partner else False
-        if not tz and booking:
-            tz = booking._booking_tz()
-        if not tz:
-            company = request.env.company.sudo()
-            tz = company.partner_id.tz or company.resource_calendar_id.tz
-        return tz if tz in pytz.all_timezones_set else "UTC"
-
-    # ------------------------------------------------------------------
     # POST helpers
     # ------------------------------------------------------------------
-
-    def _booking_only_post(self):
-        """Odoo routes OPTIONS to POST handlers (without CSRF check): anything but POST is refused."""
-        if request.httprequest.method != "POST":
-            return request.make_response(
-                request.env._("Method not allowed: this address takes a POST."),
-                headers=[("Allow", "POST"), ("Content-Type", "text/plain; charset=utf-8")],
-                status=405,
-            )
-        return None
 
     def _booking_post(self, kind, booking_id, request_type, parse):
         """Check who came, parse, submit in a savepoint: 303 on success, the page with a 4xx otherwise."""
@@ -544,165 +417,10 @@ class BookingPortal(CustomerPortal):
         )
         return self._booking_error(visitor, 403, message)
 
-    def _booking_throttled(self):
-        """429 when this address sent too many POSTs carrying a link's token lately."""
-        address = request.httprequest.remote_addr
-        if not request.httprequest.form.get("access_token") or not LINK_POSTS.hit(address):
-            return None
-        _logger.warning("Booking link POSTs throttled for %s", address)
-        return request.make_response(
-            request.env._("Too many attempts from your address: please wait a few minutes and try again."),
-            headers=[("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "600")],
-            status=429,
-        )
-
-    def _booking_origin(self):
-        http_request = request.httprequest
-        return {
-            "requester_ip": (http_request.remote_addr or "")[:64],
-            "requester_user_agent": (http_request.user_agent.string or "")[:512],
-        }
-
     def _booking_redirect(self, visitor, message):
         booking = visitor.booking
         query = url_encode({"message": message, **visitor.link})
         return request.redirect(f"/my/bookings/{booking._booking_kind()}/{booking.id}?{query}", code=303)
-
-    # ------------------------------------------------------------------
-    # Input
-    # ------------------------------------------------------------------
-
-    @staticmethod
-    def _to_id(value):
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise BadInput(request.env._("Invalid reference.")) from None
-        if not is_record_id(number):
-            raise BadInput(request.env._("Invalid reference."))
-        return number
-
-    @staticmethod
-    def _to_page(value):
-        try:
-            return min(max(int(value), 1), 10**6)
-        except (TypeError, ValueError):
-            return 1
-
-    def _text(self, value, label):
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise BadInput(request.env._("%s must be text.", label))
-        if len(value) > MAX_TEXT:
-            raise BadInput(
-                request.env._(
-                    "%(label)s is too long (%(max)s characters at most).", label=label, max=MAX_TEXT
-                )
-            )
-        return value.replace("\x00", "").strip()
-
-    def _booking_cancel_values(self, form):
-        values = {"reason": self._text(form.get("reason"), request.env._("The reason"))}
-        if form.get("reason_id") not in (None, "", "0"):
-            values["reason_id"] = self._to_id(form["reason_id"])
-        return values
-
-    def _booking_change_values(self, visitor, form, require_start=False):
-        """The change form: an exact time (or a time block on a date), a duration, a service, notes."""
-        values = {"requested_note": self._text(form.get("requested_note"), request.env._("The note"))}
-        # a time block on a date, when asked for, wins over the exact time the form also carries
-        block = self._booking_time_block(visitor, form)
-        start = None if block else self._parse_local_datetime(form.get("requested_start"), visitor.tz)
-        if block:
-            values["requested_time_block_id"] = block[0].id
-            start, stop = block[1:]
-            values.update(requested_start=start, requested_stop=stop)
-        elif start:
-            duration = self._parse_duration(form.get("requested_duration"))
-            values["requested_start"] = start
-            if duration:
-                values["requested_stop"] = start + timedelta(hours=duration)
-        elif require_start:
-            raise BadInput(request.env._("Please choose the new date and time."))
-        elif (self._parse_duration(form.get("requested_duration")) or 0) not in (
-            0,
-            self._booking_hours(visitor.booking),
-        ):
-            raise BadInput(request.env._("Please choose the new start with the new duration."))
-        if form.get("requested_product_id") not in (None, "", "0"):
-            values["requested_product_id"] = self._to_id(form["requested_product_id"])
-        return values
-
-    def _booking_time_block(self, visitor, form):
-        """(block, start, stop) for 'a time block on a date', None when the form asks for none."""
-        raw_block, raw_date = form.get("time_block_id"), form.get("requested_date")
-        if raw_block in (None, "", "0"):
-            return None
-        block = request.env["booking.time.block"].sudo().browse(self._to_id(raw_block)).exists()
-        company = visitor.booking._booking_company()
-        if not block or not block.active or block.company_id != company:
-            raise BadInput(request.env._("Please pick one of the time blocks offered."))
-        day = self._parse_date(raw_date)
-        if not day:
-            raise BadInput(request.env._("Please choose the date of the time block."))
-        tz = pytz.timezone(visitor.booking._booking_tz())
-        start = self._localize(tz, datetime.combine(day, time()) + timedelta(hours=block.hour_from))
-        stop = self._localize(tz, datetime.combine(day, time()) + timedelta(hours=block.hour_to))
-        return block, start, stop
-
-    def _parse_date(self, value):
-        if value in (None, ""):
-            return None
-        if not isinstance(value, str) or len(value) > 32:
-            raise BadInput(request.env._("Please enter the date as YYYY-MM-DD."))
-        try:
-            day = datetime.strptime(value.strip()[:10], DATE_INPUT).date()
-        except ValueError:
-            raise BadInput(request.env._("Please enter the date as YYYY-MM-DD.")) from None
-        if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-            raise BadInput(request.env._("Please enter a date between 2000 and 2100."))
-        return day
-
-    def _parse_local_datetime(self, value, tz_name):
-        """'YYYY-MM-DDTHH:MM' in the visitor's time zone -> naive UTC."""
-        if value in (None, ""):
-            return None
-        if not isinstance(value, str) or len(value) > 32:
-            raise BadInput(request.env._("Please enter the date and time as YYYY-MM-DD HH:MM."))
-        try:
-            local = datetime.strptime(value.strip()[:16], DATETIME_INPUT)
-        except ValueError:
-            raise BadInput(request.env._("Please enter the date and time as YYYY-MM-DD HH:MM.")) from None
-        if not 2000 <= local.year <= 2100:
-            raise BadInput(request.env._("Please enter a date between 2000 and 2100."))
-        return self._localize(pytz.timezone(tz_name), local)
-
-    def _localize(self, tz, local):
-        try:
-            aware = tz.localize(local, is_dst=None)
-        except pytz.NonExistentTimeError:
-            raise BadInput(
-                request.env._("That time does not exist on that day (the clocks change).")
-            ) from None
-        except pytz.AmbiguousTimeError:
-            aware = tz.localize(local, is_dst=False)
-        return aware.astimezone(pytz.utc).replace(tzinfo=None)
-
-    def _parse_duration(self, value):
-        if value in (None, ""):
-            return None
-        try:
-            hours = float(value)
-        except (TypeError, ValueError):
-            raise BadInput(request.env._("The duration must be a number of hours.")) from None
-        if not policy.duration_ok(hours):
-            raise BadInput(request.env._("A booking lasts from 15 minutes to 14 days (336 hours)."))
-        return hours
-
-    @staticmethod
-    def _booking_hours(booking):
-        return round(booking._booking_duration().total_seconds() / 3600.0, 2)
 
     # ------------------------------------------------------------------
     # Rendering

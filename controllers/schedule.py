@@ -9,7 +9,9 @@ from odoo.http import request
 from odoo.tools import SQL
 
 from ..tools.refusal import BookingRefusal
-from .portal import DATETIME_INPUT, BadInput, BookingPortal, NotFound
+from .portal import BookingPortal
+from .portal_forms import DATETIME_INPUT, BadInput
+from .portal_visitor import NotFound
 
 CALENDAR_LIMIT = 500  # bookings shown on one month's grid at most
 GRID_CAP = {

@@ -1,4 +1,4 @@
-from odoo.addons.booking_change_request.controllers.portal import LINK_POSTS
+from odoo.addons.booking_change_request.controllers.portal_visitor import LINK_POSTS
 from odoo.tests import tagged
 
 from .test_portal import BookingHttpCase

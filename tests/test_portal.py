@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 import pytz
 
-from odoo.addons.booking_change_request.controllers.portal import LINK_POSTS
+from odoo.addons.booking_change_request.controllers.portal_visitor import LINK_POSTS
 from odoo.http import Request
 from odoo.tests import HttpCase, tagged
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.addons.booking_change_request.controllers.portal import LINK_POSTS
+from odoo.addons.booking_change_request.controllers.portal_visitor import LINK_POSTS
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -287,7 +287,9 @@ class TestSecrets(BookingHttpCase):
         LINK_POSTS.clear()
         for _attempt in range(30):
             self.post(self.url(visit, "/change"), {**params, "requested_note": "x", "requested_start": "bad"})
-        with self.assertLogs("odoo.addons.booking_change_request.controllers.portal", "WARNING") as logs:
+        with self.assertLogs(
+            "odoo.addons.booking_change_request.controllers.portal_visitor", "WARNING"
+        ) as logs:
             response = self.post(self.url(visit, "/cancel"), params)
         self.assertEqual(response.status_code, 429)
         self.assertIn("throttled for 127.0.0.1", logs.output[0])
@@ -301,7 +303,9 @@ class TestSecrets(BookingHttpCase):
         visit = self.make_visit(self.far)
         params = self.link_params(visit, self.partner_a)
         self.logout()
-        with self.assertLogs("odoo.addons.booking_change_request.controllers.portal", "WARNING") as logs:
+        with self.assertLogs(
+            "odoo.addons.booking_change_request.controllers.portal_visitor", "WARNING"
+        ) as logs:
             self.assertEqual(self.url_open(self.url(visit, "?access_token=wrong")).status_code, 404)
             forged = {**params, "hash": "0" * 64}
             self.assertEqual(self.post(self.url(visit, "/cancel"), forged).status_code, 403)

@@ -4,7 +4,8 @@ import importlib.util
 import unittest
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location("throttle", Path(__file__).parent.parent / "tools" / "throttle.py")
+_path = Path(__file__).parent.parent / "tools" / "throttle.py"
+_spec = importlib.util.spec_from_file_location("throttle", _path)
 throttle = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(throttle)
 
