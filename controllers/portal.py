@@ -10,11 +10,11 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import ValidationError
 from odoo.http import request
-from odoo.osv import expression
 from odoo.tools import SQL, format_time
 from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import policy
+from ..tools.compat import expression
 from ..tools.refusal import BookingRefusal
 
 MIXIN = "booking.request.mixin"
