@@ -13,6 +13,8 @@ from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
+from ..tools.compat import GROUP_IDS, Transaction
+
 RACE_ERRORS = (
     UserError,
     pg_errors.SerializationFailure,
@@ -36,7 +38,7 @@ class TestConcurrency(BaseCase):
     def env_for(self, cr, uid, context=None):
         # The test runner holds the registry lock: give each cursor its transaction
         # directly rather than letting Environment look the registry up.
-        cr.transaction = api.Transaction(self.registry)
+        cr.transaction = Transaction(self.registry)
         return api.Environment(cr, uid, context or {})
 
     @contextmanager
@@ -57,7 +59,7 @@ class TestConcurrency(BaseCase):
                     {
                         "name": f"Race reviewer {uid}",
                         "login": f"race_reviewer_{uid}",
-                        "groups_id": [
+                        GROUP_IDS: [
                             Command.set([env.ref("booking_change_request.group_booking_reviewer").id])
                         ],
                     }
