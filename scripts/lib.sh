@@ -177,7 +177,8 @@ pg_os_user() {
 
 as_pg_user() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        # from /: the current folder may be closed to that user (paths given are absolute)
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
