@@ -1,14 +1,19 @@
-# booking_change_request: the addon's tooling. Odoo 18.0 is a prerequisite.
+# booking_change_request: the addon's tooling. Odoo 18.0 or 19.0 is a prerequisite:
+# the one python3 imports, or ODOO_PATH (its source) run by ODOO_PYTHON (its Python).
 PYTHON ?= python3
 export PYTHON
 
-.PHONY: setup test test-static test-unit test-odoo dev test-one dev-stop dev-reset demo bench pot clean
+.PHONY: setup test test-all test-static test-unit test-odoo dev test-one dev-stop dev-reset demo bench pot clean
 
 setup:
 	@scripts/setup.sh
 
 test:
 	@scripts/test.sh all
+
+# CI: make test with the Odoo tier once per series this machine has (README, "Series")
+test-all:
+	@scripts/test.sh all-series
 
 test-static:
 	@scripts/test.sh static

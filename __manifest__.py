@@ -2,7 +2,7 @@
     "name": "Booking Change Requests",
     "summary": "Customers cancel or change their visits and orders from the portal "
     "and email links; staff or rules decide; fees and field-worker alerts",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Booking Change Request Authors",

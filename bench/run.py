@@ -3,7 +3,8 @@
 Run by scripts/bench.sh on a private throwaway database where the addon is installed:
     python bench/run.py --conf ODOO_CONF --db DB --out bench/RESULTS.md
 It grows the data to 100, 1,000 and 10,000 bookings over 100 customers, starts Odoo
-with several workers on loopback, and writes the figures to RESULTS.md.
+with several workers on loopback, and writes the figures to RESULTS.md: the section of the
+series it runs on (18.0, 19.0), the other series' section kept.
 
     --only pages|slots|cancel|bulk|load   one part, printed only (RESULTS.md is left alone)
     --only profile        in process: SQL, cProfile, py-spy, A/B what-ifs (bench/.run/profile.txt)
@@ -39,6 +40,9 @@ import pytz
 import requests
 
 import odoo
+
+with contextlib.suppress(ModuleNotFoundError):
+    import odoo.init  # 19.0: `odoo` is a namespace package that this module sets up (18.0: itself)
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
@@ -66,6 +70,13 @@ TARGETS = {
     "no_fee": 1.1,  # customer cancellation without fee / Odoo's Cancel button
     "bulk": 11.0,  # 1,000 approvals / 100 approvals
 }
+
+
+def group_ids_field():
+    """A user's groups: groups_id in 18.0, group_ids in 19.0 (asked once the addons are importable)."""
+    from odoo.addons.booking_change_request.tools.compat import GROUP_IDS
+
+    return GROUP_IDS
 
 
 def log(message):
@@ -207,7 +218,7 @@ class Bench:
                             "login": f"customer{i:03d}",
                             "email": f"customer{i:03d}@example.com",
                             "tz": TZ,
-                            "groups_id": [Command.set(portal.ids)],
+                            group_ids_field(): [Command.set(portal.ids)],
                             # only those who log in get one: hashing a password is slow on purpose
                             **({"password": f"customer{i:03d}"} if i < 25 else {}),
                         }
@@ -254,7 +265,7 @@ class Bench:
                     "password": "customer_slots",
                     "email": "customer_slots@example.com",
                     "tz": TZ,
-                    "groups_id": [Command.set(portal.ids)],
+                    group_ids_field(): [Command.set(portal.ids)],
                 }
             )
         )
@@ -589,15 +600,16 @@ class Bench:
     def odoo_cancel_button(self, admin, order_id, tag):
         t0 = time.perf_counter()
         action = self.rpc(admin, "sale.order", "action_cancel", [[order_id]], tag=tag)
-        wizard_id = self.rpc(
-            admin,
-            "sale.order.cancel",
-            "create",
-            [{"order_id": order_id}],
-            {"context": action["context"]},
-            tag=tag,
-        )
-        self.rpc(admin, "sale.order.cancel", "action_send_mail_and_cancel", [wizard_id], tag=tag)
+        if isinstance(action, dict):  # 18.0: its wizard, which emails the customer (19.0 has none)
+            wizard_id = self.rpc(
+                admin,
+                "sale.order.cancel",
+                "create",
+                [{"order_id": order_id}],
+                {"context": action["context"]},
+                tag=tag,
+            )
+            self.rpc(admin, "sale.order.cancel", "action_send_mail_and_cancel", [wizard_id], tag=tag)
         return (time.perf_counter() - t0) * 1000
 
     def odoo_invoice(self, admin, partner_id, product_id, price, tag):
@@ -1359,10 +1371,11 @@ class Bench:
 
         def button(order_id):
             action = rpc("sale.order", "action_cancel", [[order_id]])
-            wizard = rpc(
-                "sale.order.cancel", "create", [{"order_id": order_id}], {"context": action["context"]}
-            )
-            rpc("sale.order.cancel", "action_send_mail_and_cancel", [wizard])
+            if isinstance(action, dict):  # 18.0: its wizard (19.0 has none)
+                wizard = rpc(
+                    "sale.order.cancel", "create", [{"order_id": order_id}], {"context": action["context"]}
+                )
+                rpc("sale.order.cancel", "action_send_mail_and_cancel", [wizard])
 
         def invoice(_arg):
             line = {"product_id": fee_product, "quantity": 1, "price_unit": 4.0}
@@ -1506,7 +1519,7 @@ class Bench:
             ),
         ]
         lines = [
-            "# Benchmark results",
+            f"## Odoo {odoo.release.serie}",
             "",
             f"Run of `make bench` on {started:%Y-%m-%d %H:%M} UTC, {self.results['duration']:.0f} s in all.",
             f"Machine: {self.machine_text()}.",
@@ -1515,13 +1528,13 @@ class Bench:
             f"{REPEAT} runs after {WARMUP} warm-ups, with fresh table statistics); query counts are those "
             "Odoo logs for each request. Where a target is missed, `bench/PROFILE.md` has the profile.",
             "",
-            "## Targets",
+            "### Targets",
             "",
             "| what | target | measured | |",
             "|---|---|---|---|",
             *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in targets),
             "",
-            "## Machine load during the run",
+            "### Machine load during the run",
             "",
             "Load average (1 min) at the start and end of each part, and the CPU that processes other",
             "than the benchmark's (its Odoo, its PostgreSQL cluster, its client) took meanwhile, in cores",
@@ -1532,7 +1545,7 @@ class Bench:
             "|---|---:|---:|---:|",
             *(f"| {n} | {a:.2f} | {b:.2f} | {o:.2f} |" for n, a, b, o in self.machine.samples),
             "",
-            "## 1. Portal list: `/my/bookings` against Odoo's `/my/orders`",
+            "### 1. Portal list: `/my/bookings` against Odoo's `/my/orders`",
             "",
             "The database holds 100, 1,000 and 10,000 background bookings (visits and orders mixed) over",
             "75 customers; the measured customers' own bookings (20 or 200; 20 or 200 orders) come on top.",
@@ -1552,7 +1565,7 @@ class Bench:
             f"Target: within {TARGETS['list']}× of `/my/orders` at every size, query count not growing. "
             f"Worst ratio {list_worst:.2f}; our query counts seen: {list_queries}.",
             "",
-            "## 2. Calendar: `/my/bookings/calendar?date=…&mode=month` against Odoo's `/my/orders`",
+            "### 2. Calendar: `/my/bookings/calendar?date=…&mode=month` against Odoo's `/my/orders`",
             "",
             "The same customers as the list (the calendar's month is the one showing most of their",
             'bookings; its grid shows three a day and "+N more", its list the month\'s first 80, as',
@@ -1574,7 +1587,7 @@ class Bench:
             f"Worst ratio {cal_worst:.2f}; our query counts seen: {cal_queries[20]} (customer with 20), "
             f"{cal_queries[200]} (customer with 200).",
             "",
-            "## 3. Free times: `/my/bookings/visit/<id>/slots?date=…&duration=1`",
+            "### 3. Free times: `/my/bookings/visit/<id>/slots?date=…&duration=1`",
             "",
             "A visit with three assigned field workers (internal users with the company's working hours);",
             "every background booking is assigned to one of them, on every day but the one asked for, which",
@@ -1596,7 +1609,7 @@ class Bench:
             "query count not growing. "
             f"{slots_big['ms']:.1f} ms at {slots_big['total']:,}; query counts seen: {slot_queries}.",
             "",
-            "## 4. One cancellation, end to end",
+            "### 4. One cancellation, end to end",
             "",
             "Each flow cancels its own confirmed one-line orders: 4 untimed runs (one per worker), then 15",
             "timed runs, the flows taking turns. Odoo's flows run as the administrator over JSON-RPC, one",
@@ -1621,8 +1634,8 @@ class Bench:
             row("ours, same without a fee", "ours_no_fee"),
             row("Odoo's `action_cancel` of a booked order, bare (no wizard, no email)", "odoo_bare"),
             row(
-                "Odoo's Cancel button on a booked order: `action_cancel`, its wizard, "
-                "`action_send_mail_and_cancel`",
+                "Odoo's Cancel button on a booked order: `action_cancel`"
+                + (", its wizard, `action_send_mail_and_cancel`" if odoo.release.serie == "18.0" else ""),
                 "odoo_wizard",
             ),
             row("Odoo's Cancel button on a plain order (Odoo alone)", "odoo_wizard_plain"),
@@ -1640,7 +1653,7 @@ class Bench:
             "With the fee against the bare `action_cancel`: "
             f"{cancel['ours_fee'] / cancel['odoo_bare']:.2f}×.",
             "",
-            "## 5. Bulk approval (server action), cancellations of visits and orders",
+            "### 5. Bulk approval (server action), cancellations of visits and orders",
             "",
             "In the benchmark's process, as a reviewer: an untimed batch of 20 first, then the median of",
             "three batches of 100, then one batch of 1,000; commit included.",
@@ -1654,7 +1667,7 @@ class Bench:
             "",
             f"Ratio 1,000 / 100: {big_t / small_t:.1f}× (target: at most {TARGETS['bulk']:.0f}×, linear).",
             "",
-            "## 6. Load: 20 customers at once, 20 cancel or change requests each, over HTTP",
+            "### 6. Load: 20 customers at once, 20 cancel or change requests each, over HTTP",
             "",
             "Every booking of the 20 customers has the same field worker (a small business with one walker).",
             "",
@@ -1669,7 +1682,33 @@ class Bench:
             "(nothing lost or duplicated).",
             "",
         ]
-        self.out.write_text("\n".join(lines))
+        self.out.write_text(merge_results(self.out, odoo.release.serie, lines))
+
+
+RESULTS_HEAD = """# Benchmark results
+
+`make bench` measures the Odoo series it runs on (README, *Performance*) and replaces that
+series' section below, keeping the others'.
+"""
+
+
+def merge_results(path, serie, section):
+    """RESULTS.md with ``section`` (its lines) as the section of ``serie``, the other series' kept."""
+    sections = {}
+    current = None
+    if path.exists():
+        for line in path.read_text().splitlines():
+            found = re.fullmatch(r"## Odoo (\d+\.\d+)", line)
+            if found:
+                current = found[1]
+                sections[current] = []
+            if current:
+                sections[current].append(line)
+    sections[serie] = section
+    parts = [RESULTS_HEAD]
+    for name in sorted(sections, key=lambda s: tuple(int(n) for n in s.split("."))):
+        parts.append("\n".join(sections[name]).strip() + "\n")
+    return "\n".join(parts)
 
 
 def main():

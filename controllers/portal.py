@@ -9,10 +9,10 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import ValidationError
 from odoo.http import request
-from odoo.osv import expression
 from odoo.tools import SQL, format_time
 from odoo.tools.misc import babel_locale_parse, get_lang
 
+from ..tools.compat import expression
 from ..tools.refusal import BookingRefusal
 from .portal_forms import DATETIME_INPUT, BadInput, BookingForms
 from .portal_visitor import MIXIN, BookingVisitors, NotFound, booking_models

@@ -15,6 +15,7 @@ from . import (
     mail_mail,
     res_company,
     res_config_settings,
+    res_groups,
     res_users,
     sale_order,
 )

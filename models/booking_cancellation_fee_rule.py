@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.compat import Constraint
+
 
 class BookingCancellationFeeRule(models.Model):
     _name = "booking.cancellation.fee.rule"
@@ -22,15 +24,11 @@ class BookingCancellationFeeRule(models.Model):
     amount = fields.Float(required=True, help="Amount in the company's currency, or a percentage.")
     currency_id = fields.Many2one(related="company_id.currency_id")
 
-    _sql_constraints = [
-        ("hours_positive", "CHECK(hours_before > 0)", "A fee tier needs a notice threshold above zero."),
-        ("amount_positive", "CHECK(amount >= 0)", "A fee cannot be negative."),
-        (
-            "percent_range",
-            "CHECK(fee_type != 'percent' OR amount <= 100)",
-            "A percentage fee cannot exceed 100%.",
-        ),
-    ]
+    _hours_positive = Constraint("CHECK(hours_before > 0)", "A fee tier needs a notice threshold above zero.")
+    _amount_positive = Constraint("CHECK(amount >= 0)", "A fee cannot be negative.")
+    _percent_range = Constraint(
+        "CHECK(fee_type != 'percent' OR amount <= 100)", "A percentage fee cannot exceed 100%."
+    )
 
     @api.depends("hours_before", "fee_type", "amount")
     def _compute_display_name(self):

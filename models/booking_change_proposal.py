@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.compat import Constraint
+
 
 class BookingChangeProposal(models.Model):
     """A time staff propose instead of the one a customer asked for; the customer accepts one."""
@@ -12,9 +14,7 @@ class BookingChangeProposal(models.Model):
     start = fields.Datetime(required=True)
     stop = fields.Datetime(required=True)
 
-    _sql_constraints = [
-        ("start_before_stop", "CHECK(stop > start)", "A proposed time ends after it starts."),
-    ]
+    _start_before_stop = Constraint("CHECK(stop > start)", "A proposed time ends after it starts.")
 
     @api.depends("start", "stop")
     def _compute_display_name(self):

@@ -4,11 +4,11 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
 from odoo.tools import SQL, split_every
 from odoo.tools.sql import index_exists
 
 from ..tools import policy
+from ..tools.compat import Constraint, cron_progress, expression, group_users
 from ..tools.refusal import BookingRefusal
 from .booking_request_mixin import REVIEWER_GROUP
 
@@ -154,14 +154,11 @@ class BookingChangeRequest(models.Model):
     )
     has_conflict = fields.Boolean(string="Workers busy", compute="_compute_conflicts")
 
-    _sql_constraints = [
-        ("fee_positive", "CHECK(fee_amount >= 0)", "A fee cannot be negative."),
-        (
-            "requested_order",
-            "CHECK(requested_stop IS NULL OR requested_start IS NULL OR requested_stop > requested_start)",
-            "The new end must come after the new start.",
-        ),
-    ]
+    _fee_positive = Constraint("CHECK(fee_amount >= 0)", "A fee cannot be negative.")
+    _requested_order = Constraint(
+        "CHECK(requested_stop IS NULL OR requested_start IS NULL OR requested_stop > requested_start)",
+        "The new end must come after the new start.",
+    )
 
     def init(self):
         # One pending request per booking, enforced by the database as well.
@@ -655,7 +652,7 @@ class BookingChangeRequest(models.Model):
         requests = self.search(domain, limit=batch_size)
         requests._expire(self.env._("Expired: the booking started before a decision."))
         remaining = self.search_count(domain) if len(requests) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(requests), remaining=remaining)
+        cron_progress(self.env, done=len(requests), remaining=remaining)
         return requests
 
     # ------------------------------------------------------------------
@@ -728,7 +725,7 @@ class BookingChangeRequest(models.Model):
     def _accountant(self):
         """Who returns money to customers: an accounting manager of the company, else the responsible."""
         # the group's users: internal and active (so never the superuser)
-        managers = self.env.ref("account.group_account_manager").users.filtered(
+        managers = group_users(self.env.ref("account.group_account_manager")).filtered(
             lambda u: self.company_id in u.company_ids
         )
         return managers[:1] or self.user_id or self.env.ref("base.user_admin")

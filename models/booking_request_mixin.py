@@ -842,7 +842,11 @@ class BookingRequestMixin(models.AbstractModel):
             "change": self.env._("Closed: our team changed the booking."),
             "rebook": self.env._("Closed: our team booked it again."),
         }[request_type]
-        self.booking_pending_request_id._expire(note)
+        pending = self.booking_pending_request_id
+        pending._expire(note)
+        # in the database before the staff request is inserted: the one-pending-request
+        # index would refuse that insert while the ended request is still pending there
+        pending.flush_recordset(["state"])
 
     def _booking_snapshot(self):
         return {

@@ -4,7 +4,8 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import models
-from odoo.addons.resource.models.utils import Intervals
+
+from ..tools.compat import Intervals
 
 SLOT_STEP = timedelta(minutes=30)
 

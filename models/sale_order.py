@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.compat import ODOO_19
+
 
 class SaleOrder(models.Model):
     """An order: a booked service, dated by its delivery date."""
@@ -182,7 +184,9 @@ class SaleOrder(models.Model):
         )
 
     def _booking_outside_cancel_message(self):
-        return False  # Odoo's cancel wizard emails the customer, or staff chose not to
+        # 18.0: Odoo's cancel wizard emails the customer, or staff chose not to; 19.0's
+        # Cancel button has no wizard and tells nobody: our email does
+        return None if ODOO_19 else False
 
     # ------------------------------------------------------------------
     # Odoo's own paths and emails

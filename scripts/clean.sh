@@ -4,10 +4,13 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-for cluster in .dev/pg .demo/pg; do
-    if pg_running "$ADDON_DIR/$cluster"; then
+# .dev/SERIES/pg, .demo/SERIES/pg, or the same under CHECKOUT_TMP (lib.sh, cluster_dir);
+# .dev/pg and .demo/pg: where they were before there was a folder per series
+for cluster in "$ADDON_DIR"/.dev/pg "$ADDON_DIR"/.demo/pg "$ADDON_DIR"/.dev/*/pg "$ADDON_DIR"/.demo/*/pg \
+    "$CHECKOUT_TMP"/.dev/*/pg "$CHECKOUT_TMP"/.demo/*/pg; do
+    if pg_running "$cluster"; then
         say "stopping the cluster in $cluster"
-        pg_stop "$ADDON_DIR/$cluster" fast
+        pg_stop "$cluster" fast
     fi
 done
 cd "$ADDON_DIR" || exit 1
@@ -17,5 +20,6 @@ FOLDERS=(.cache .test-logs .dev .demo bench/.run .hypothesis .ruff_cache .pytest
 say "removing ${FOLDERS[*]} and __pycache__"
 rm -rf "${FOLDERS[@]}"
 find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
-# make dev's addons-path link, outside the project (scripts/dev.sh)
-rm -rf "$DEV_LINK_DIR"
+# make dev's addons-path link and the clusters closed to PostgreSQL's user, outside the
+# project (lib.sh, CHECKOUT_TMP)
+rm -rf "$CHECKOUT_TMP"

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# make demo: a persistent private PostgreSQL under .demo/, a database with the
-# addon and its demo data, and Odoo serving on http://localhost:8069.
-# Running it again reuses the database (and updates the addon).
+# make demo: a persistent private PostgreSQL under .demo/SERIES/, a database with the
+# addon and its demo data, and Odoo serving on http://localhost:8069. The series is
+# that of the Odoo named by ODOO_PATH / ODOO_PYTHON (else python3's), each with its own
+# database; the cluster lives under /tmp when PostgreSQL's user cannot enter the
+# checkout (lib.sh, cluster_dir). Running it again reuses the database (and updates the addon).
 # DEMO_PORT changes the port; 'scripts/demo.sh shell' opens an Odoo shell on it.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-DEMO_DIR="$ADDON_DIR/.demo"
-PG_DIR="$DEMO_DIR/pg"
 DB=bcr_demo
 PORT=${DEMO_PORT:-8069}
-find_odoo || { say "Odoo 18.0 is needed for the demo: $ODOO_MISSING"; exit 1; }
+find_odoo || { say "Odoo ($SUPPORTED_SERIES) is needed for the demo: $ODOO_MISSING"; exit 1; }
 
+DEMO_DIR="$ADDON_DIR/.demo/$ODOO_SERIES"
 mkdir -p "$DEMO_DIR"
-chmod 755 "$DEMO_DIR"
+chmod 755 "$ADDON_DIR/.demo" "$DEMO_DIR"
+PG_DIR=$(cluster_dir "$DEMO_DIR/pg")
 # the addons link lives outside the project: inside it, it would loop back into itself
 LINK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bcr-demo.XXXXXX")
 make_addons_path "$LINK_DIR"
@@ -29,8 +31,10 @@ if psql -h "$PG_DIR" -U odoo -d postgres -Atc "SELECT 1 FROM pg_database WHERE d
     say "demo database: reusing $DB (updating $ADDON_NAME)"
     INSTALL=(-u "$ADDON_NAME")
 else
-    say "demo database: creating $DB with demo data (about a minute)"
+    say "demo database: creating $DB with demo data on Odoo $ODOO_SERIES (about a minute)"
     INSTALL=(-i "$ADDON_NAME")
+    # 18.0 loads demo data unless told not to; 19.0 only when told to (an option 18.0 lacks)
+    [ "$ODOO_SERIES" = 18.0 ] || INSTALL+=(--with-demo)
 fi
 odoo_bin -c "$DEMO_DIR/odoo.conf" -d "$DB" "${INSTALL[@]}" --stop-after-init --log-level=warn \
     >"$DEMO_DIR/install.log" 2>&1 || { tail -n 40 "$DEMO_DIR/install.log"; exit 1; }
@@ -43,7 +47,7 @@ fi
 cat <<EOF
 
   Booking change requests demo: http://localhost:$PORT/web/login
-  (database $DB; stop with Ctrl-C; run 'make demo' again to come back to it)
+  (Odoo $ODOO_SERIES, database $DB; stop with Ctrl-C; run 'make demo' again to come back to it)
 
   administrator     admin / admin          backend: Sales > Orders > Booking requests
   portal customer   alice / alice          http://localhost:$PORT/my/bookings

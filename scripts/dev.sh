@@ -1,33 +1,42 @@
 #!/usr/bin/env bash
-# The development loop: a persistent private PostgreSQL cluster in .dev/ holding
+# The development loop: a persistent private PostgreSQL cluster in .dev/SERIES/ holding
 # database bcr_dev with the addon installed (no demo data), and one test file run
-# against it in seconds with pytest-odoo.
+# against it in seconds with pytest-odoo. The series is that of the Odoo named by
+# ODOO_PATH / ODOO_PYTHON (else python3's): each series has its own database. When
+# PostgreSQL's user cannot enter the checkout, the cluster itself lives in a folder of
+# this checkout under /tmp (lib.sh, cluster_dir).
 #
 #   scripts/dev.sh up      make dev: create it (a copy of the template in .cache/,
 #                          as the Odoo tests use), or start it and update the addon
 #   scripts/dev.sh test    make test-one: 'up', then pytest-odoo on $T (default tests/;
 #                          files, folders or node ids, space separated) with -k "$K"
 #                          when K is set, and PYTEST_ARGS; exits with pytest's code
-#   scripts/dev.sh stop    make dev-stop: stop the cluster
-#   scripts/dev.sh reset   make dev-reset: stop and delete it, then 'up'
+#   scripts/dev.sh stop    make dev-stop: stop the clusters (every series')
+#   scripts/dev.sh reset   make dev-reset: stop and delete the series' one, then 'up'
 #
 # The addon is updated (odoo -u) only when what an update loads changed since the
 # last one: a hash of the manifest, models, views, data, security, controllers,
-# static, wizard and i18n is kept in .dev/module.hash. Python code elsewhere (tools/)
+# static, wizard and i18n is kept in .dev/SERIES/module.hash. Python code elsewhere (tools/)
 # and the tests need no update: pytest loads them afresh on each run.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-DEV_DIR="$ADDON_DIR/.dev"
-PG_DIR="$DEV_DIR/pg"
-DATA_DIR="$DEV_DIR/data"
-CONF="$DEV_DIR/odoo.conf"
+DEV_ROOT="$ADDON_DIR/.dev"
 DB=bcr_dev
 # What a module update loads; a change anywhere here triggers one.
 UPDATE_INPUTS=(__manifest__.py __init__.py models views data security controllers static wizard i18n)
-# The addons-path link (DEV_LINK_DIR, outside the project) is made again on each run.
-LINK_DIR=$DEV_LINK_DIR
-ADDON_LINK="$LINK_DIR/addons/$ADDON_NAME"
+
+series_dirs() {  # after find_odoo: the folders of ODOO_SERIES
+    DEV_DIR="$DEV_ROOT/$ODOO_SERIES"
+    mkdir -p "$DEV_DIR"
+    chmod 755 "$DEV_ROOT" "$DEV_DIR"
+    PG_DIR=$(cluster_dir "$DEV_DIR/pg")
+    DATA_DIR="$DEV_DIR/data"
+    CONF="$DEV_DIR/odoo.conf"
+    # the addons-path link, outside the project, is made again on each run
+    LINK_DIR="$CHECKOUT_TMP/dev-link/$ODOO_SERIES"
+    ADDON_LINK="$LINK_DIR/addons/$ADDON_NAME"
+}
 
 trap 'stop_odoo; exit 130' INT TERM
 
@@ -52,6 +61,16 @@ odoo_step() {  # $1: label, $2: log, rest: odoo arguments; prints the log's end 
     say "  done in $(( $(date +%s) - t0 )) s"
 }
 
+# Odoo ends with exit 0 when the addon did not install (refused, or its data failed).
+check_installed() {  # $1: the log to show
+    local state
+    state=$(psql -h "$PG_DIR" -U odoo -d "$DB" -Atc "SELECT state FROM ir_module_module WHERE name = '$ADDON_NAME'")
+    [ "$state" = installed ] && return 0
+    grep -E ' (WARNING|ERROR|CRITICAL) ' "$1" | tail -n 20
+    say "FAILED: $ADDON_NAME is not installed (state: ${state:-none}; log: $1)"
+    return 1
+}
+
 # Odoo builds its asset bundles on first use; in a test, HttpCase's requests run in
 # the test's transaction, so what they build is rolled back and built again by the
 # next run. Built and committed here once per update, as Odoo's own test runner does.
@@ -66,7 +85,7 @@ pregenerate_assets() {
 }
 
 create() {
-    say "development database: creating $DB in .dev/ (addon installed, no demo data)"
+    say "development database: creating $DB in .dev/$ODOO_SERIES/ (Odoo $ODOO_SERIES, addon installed, no demo data)"
     pg_stop "$PG_DIR" fast
     rm -rf "$PG_DIR" "$DATA_DIR" "$DEV_DIR/module.hash" "$DEV_DIR/template"
     template_copy "$PG_DIR" "$DATA_DIR" "$CONF" || return 1
@@ -76,7 +95,8 @@ create() {
     local hash
     hash=$(module_hash)
     odoo_step "installing $ADDON_NAME" "$DEV_DIR/install.log" \
-        -i "$ADDON_NAME" --without-demo=all --stop-after-init --log-level=warn || return 1
+        -i "$ADDON_NAME" --without-demo=True --stop-after-init --log-level=warn || return 1
+    check_installed "$DEV_DIR/install.log" || return 1
     pregenerate_assets || return 1
     echo "$hash" >"$DEV_DIR/module.hash"
     template_key >"$DEV_DIR/template"
@@ -84,9 +104,8 @@ create() {
 }
 
 up() {  # $1: "quiet" to say nothing when nothing is to be done
-    find_odoo || { say "Odoo 18.0 is needed: $ODOO_MISSING"; return 1; }
-    mkdir -p "$DEV_DIR"
-    chmod 755 "$DEV_DIR"
+    find_odoo || { say "Odoo ($SUPPORTED_SERIES) is needed: $ODOO_MISSING"; return 1; }
+    series_dirs
     # one run at a time: an update under a running test would break it
     exec 9>"$DEV_DIR/lock"
     if ! flock -n 9; then
@@ -98,13 +117,17 @@ up() {  # $1: "quiet" to say nothing when nothing is to be done
         write_odoo_conf "$CONF" "$PG_DIR" "$DATA_DIR" "$(free_port)"
         echo "db_name = $DB" >>"$CONF"
     fi
+    if [ -f "$DEV_DIR/ready" ] && [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+        say "development cluster: $PG_DIR is gone (a temporary folder emptied?): making it again"
+        rm -f "$DEV_DIR/ready"
+    fi
     if [ ! -f "$DEV_DIR/ready" ]; then
         create || return 1
         [ "${1:-}" = quiet ] || say "running; 'make test-one T=tests/test_x.py' tests against it, 'make dev-stop' stops it"
         return 0
     fi
     if ! pg_running "$PG_DIR"; then
-        say "development cluster: starting (.dev/pg)"
+        say "development cluster: starting ($PG_DIR)"
         pg_start "$PG_DIR" || return 1
     fi
     local hash
@@ -112,13 +135,14 @@ up() {  # $1: "quiet" to say nothing when nothing is to be done
     if [ "$hash" != "$(cat "$DEV_DIR/module.hash" 2>/dev/null)" ]; then
         odoo_step "updating $ADDON_NAME (its models, views, data, static... changed since the last update)" \
             "$DEV_DIR/update.log" -u "$ADDON_NAME" --stop-after-init --log-level=warn || return 1
+        check_installed "$DEV_DIR/update.log" || return 1
         pregenerate_assets || return 1
         echo "$hash" >"$DEV_DIR/module.hash"
     elif [ "${1:-}" != quiet ]; then
         say "development database: $DB is up to date"
     fi
     if [ "${1:-}" != quiet ] && [ "$(template_key)" != "$(cat "$DEV_DIR/template" 2>/dev/null)" ]; then
-        say "NOTE: Odoo, PostgreSQL or the dependency list changed since .dev/ was made: 'make dev-reset' remakes it"
+        say "NOTE: Odoo, PostgreSQL or the dependency list changed since .dev/$ODOO_SERIES/ was made: 'make dev-reset' remakes it"
     fi
     [ "${1:-}" = quiet ] || say "running; 'make test-one T=tests/test_x.py' tests against it, 'make dev-stop' stops it"
 }
@@ -143,17 +167,22 @@ test_one() {
     local extra=()
     read -r -a extra <<<"${PYTEST_ARGS:-}"
     pytest_odoo_cmd "$CONF" "$DB" "$ADDON_LINK" "${extra[@]}" "${args[@]}"
-    say "pytest-odoo on $DB: ${T:-tests}${K:+ -k \"$K\"}"
+    say "pytest-odoo on $DB (Odoo $ODOO_SERIES): ${T:-tests}${K:+ -k \"$K\"}"
     exec "${PYTEST_CMD[@]}"
 }
 
-stop() {
-    if pg_running "$PG_DIR"; then
-        pg_stop "$PG_DIR" fast
-        say "development cluster stopped (.dev/pg); 'make dev' or 'make test-one' starts it again"
-    else
-        say "development cluster: not running"
-    fi
+stop() {  # every series' cluster
+    local dir pg stopped=0
+    for dir in "$DEV_ROOT"/*/; do
+        [ -d "$dir" ] || continue
+        pg=$(cluster_dir "${dir%/}/pg")
+        if pg_running "$pg"; then
+            pg_stop "$pg" fast
+            say "development cluster stopped ($pg); 'make dev' or 'make test-one' starts it again"
+            stopped=1
+        fi
+    done
+    [ "$stopped" = 1 ] || say "development cluster: not running"
 }
 
 case "${1:-up}" in
@@ -161,8 +190,10 @@ case "${1:-up}" in
     test) test_one ;;
     stop) stop ;;
     reset)
+        find_odoo || { say "Odoo ($SUPPORTED_SERIES) is needed: $ODOO_MISSING"; exit 1; }
+        series_dirs
         pg_stop "$PG_DIR" fast
-        rm -rf "$DEV_DIR"
+        rm -rf "$DEV_DIR" "$PG_DIR"
         up
         ;;
     *) say "usage: $0 [up|test|stop|reset]"; exit 2 ;;

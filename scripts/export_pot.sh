@@ -2,10 +2,10 @@
 # make pot: regenerate i18n/booking_change_request.pot from a fresh install.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-find_odoo || { say "Odoo 18.0 is needed to export translations: $ODOO_MISSING"; exit 1; }
+find_odoo || { say "Odoo ($SUPPORTED_SERIES) is needed to export translations: $ODOO_MISSING"; exit 1; }
 . "$(dirname "$0")/throwaway_db.sh"
 
-run_odoo "$RUN_DIR/install.log" -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" --without-demo=all \
+run_odoo "$RUN_DIR/install.log" -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" --without-demo=True \
     --stop-after-init || { tail -n 30 "$RUN_DIR/install.log"; exit 1; }
 mkdir -p "$ADDON_DIR/i18n"
 run_odoo "$RUN_DIR/export.log" -c "$RUN_DIR/odoo.conf" -d "$DB" --modules="$ADDON_NAME" \

@@ -7,37 +7,142 @@ PYTHON=${PYTHON:-python3}
 # Modules installed with the addon; the template database holds exactly these.
 ADDON_DEPENDS=$("$PYTHON" -c "import ast,sys; print(','.join(ast.literal_eval(open(sys.argv[1]).read())['depends']))" "$ADDON_DIR/__manifest__.py")
 
-# make dev's addons-path link (make_addons_path) lives outside the project, where it
-# cannot loop back into it, at a path fixed for this checkout.
-DEV_LINK_DIR="${TMPDIR:-/tmp}/bcr-dev-$(id -u)-$(printf '%s' "$ADDON_DIR" | sha256sum | cut -c1-12)"
+# The folders of this checkout outside the project (make dev's and make demo's): the
+# addons-path link (make_addons_path), which inside the project would loop back into it,
+# and, when PostgreSQL's user cannot enter the checkout, their clusters (cluster_dir).
+CHECKOUT_TMP="${TMPDIR:-/tmp}/bcr-$(id -u)-$(printf '%s' "$ADDON_DIR" | sha256sum | cut -c1-12)"
 
 say() { printf '%s\n' "$*"; }
 loud() { printf '\n#### %s ####\n\n' "$*"; }
 
-# Odoo: importable in $PYTHON, or a source tree in $ODOO_PATH. Sets ODOO_SRC.
+# The series this addon supports (the manifest's bare version installs on each).
+SUPPORTED_SERIES="18.0 19.0"
+
+# The Odoo the tier runs against: ODOO_PATH, a source tree (recognised by
+# odoo/release.py: an Odoo 19 tree has odoo-bin and odoo/init.py, and no
+# odoo/__init__.py), started by ODOO_PYTHON (default: $PYTHON, python3); without
+# ODOO_PATH, the Odoo that ODOO_PYTHON imports. Sets ODOO_SRC, ODOO_SERIES and ODOO_PY
+# (the Python that runs Odoo, its tests and pytest-odoo; $PYTHON runs the static
+# checks), or ODOO_MISSING. A tree named by ODOO_PATH or ODOO_PYTHON is remembered for
+# the runs over every series (remember_odoo).
+PYTHONPATH_GIVEN=${PYTHONPATH:-}  # find_odoo puts ODOO_PATH before it, once
 find_odoo() {
-    ODOO_SRC=""
+    ODOO_SRC="" ODOO_SERIES="" ODOO_MISSING=""
+    ODOO_PY=${ODOO_PYTHON:-$PYTHON}
+    local src
     if [ -n "${ODOO_PATH:-}" ]; then
-        if [ -f "$ODOO_PATH/odoo/__init__.py" ]; then
-            ODOO_SRC=$(cd "$ODOO_PATH" && pwd)
-            export PYTHONPATH="$ODOO_SRC${PYTHONPATH:+:$PYTHONPATH}"
-        else
-            ODOO_MISSING="ODOO_PATH=$ODOO_PATH holds no odoo/__init__.py"
+        if [ ! -f "$ODOO_PATH/odoo/release.py" ]; then
+            ODOO_MISSING="ODOO_PATH=$ODOO_PATH is no Odoo source tree (it holds no odoo/release.py)"
             return 1
         fi
+        src=$(cd "$ODOO_PATH" && pwd -P)
+        export PYTHONPATH="$src${PYTHONPATH_GIVEN:+:$PYTHONPATH_GIVEN}"
+    elif [ -n "$PYTHONPATH_GIVEN" ]; then
+        export PYTHONPATH=$PYTHONPATH_GIVEN
+    else
+        unset PYTHONPATH
     fi
     local found
-    if ! found=$("$PYTHON" -c 'import os, odoo.release as r; print(os.path.dirname(os.path.dirname(r.__file__)), r.serie)' 2>/dev/null); then
-        ODOO_MISSING="'$PYTHON -c \"import odoo\"' fails and ODOO_PATH is not set"
+    if ! found=$(odoo_probe "$ODOO_PY"); then
+        if [ -n "${ODOO_PATH:-}" ]; then
+            ODOO_MISSING="'$ODOO_PY' cannot import Odoo from ODOO_PATH=$ODOO_PATH (set ODOO_PYTHON to the Python that runs it)"
+        else
+            ODOO_MISSING="'$ODOO_PY -c \"import odoo\"' fails and ODOO_PATH is not set"
+        fi
         return 1
     fi
     ODOO_SRC=${found% *}
     local serie=${found##* }
-    if [ "$serie" != "18.0" ]; then
-        ODOO_MISSING="Odoo $serie found in $ODOO_SRC, this addon needs Odoo 18.0"
+    if [ -n "${ODOO_PATH:-}" ] && [ "$ODOO_SRC" != "$src" ]; then
+        # an Odoo 19 tree is a namespace package: an Odoo 18 on the Python's path wins
+        ODOO_MISSING="'$ODOO_PY' imports the Odoo of $ODOO_SRC, not ODOO_PATH=$ODOO_PATH (set ODOO_PYTHON to the Python that runs it)"
         return 1
     fi
+    if [[ " $SUPPORTED_SERIES " != *" $serie "* ]]; then
+        ODOO_MISSING="Odoo $serie found in $ODOO_SRC, this addon supports Odoo $SUPPORTED_SERIES"
+        return 1
+    fi
+    ODOO_SERIES=$serie
+    # (not when make test-all runs a series it found: only what a developer named)
+    if [ -n "${ODOO_PATH:-}${ODOO_PYTHON:-}" ] && [ -z "${BCR_FOUND_SERIES:-}" ]; then
+        remember_odoo "$ODOO_SRC" "$ODOO_PY"
+    fi
     return 0
+}
+
+# "SOURCE SERIES" of the Odoo that Python $1 imports (PYTHONPATH as set); fails if none.
+odoo_probe() {
+    "$1" -c 'import os, odoo.release as r; print(os.path.dirname(os.path.dirname(os.path.realpath(r.__file__))), r.serie)' 2>/dev/null
+}
+
+# Every series this machine has, for make setup and make test-all (README, "Series"):
+# one line "SERIES<tab>SOURCE<tab>PYTHON" per Odoo source tree, sorted by series, found
+#   1. the Odoo named by ODOO_PATH / ODOO_PYTHON, when set;
+#   2. the Odoo that $PYTHON (python3) imports;
+#   3. the trees remembered in $ODOO_SERIES_FILE: every tree that a run was pointed at
+#      with ODOO_PATH or ODOO_PYTHON (checked again each time: one gone is skipped);
+#   4. the Odoo source trees (odoo-bin and odoo/release.py) in the folders beside this
+#      checkout and beside its parent, or one level below them, each run by the Python
+#      of a virtualenv beside it or in it (venv/, .venv/), else by $PYTHON.
+# A tree whose Python cannot import it, or whose series is not supported, is skipped;
+# of two trees of one series, the first found is kept.
+ODOO_SERIES_FILE="${XDG_CONFIG_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.config}/$ADDON_NAME/odoo-series"
+
+remember_odoo() {  # $1: source tree, $2: its Python
+    local py
+    py=$(command -v "$2" 2>/dev/null) || py=$2
+    case "$py" in /*) ;; *) py="$(pwd -P)/$py" ;; esac
+    grep -qxF "$1	$py" "$ODOO_SERIES_FILE" 2>/dev/null && return 0
+    mkdir -p "$(dirname "$ODOO_SERIES_FILE")" 2>/dev/null \
+        && printf '%s\t%s\n' "$1" "$py" >>"$ODOO_SERIES_FILE" 2>/dev/null
+    return 0
+}
+
+discover_series() {
+    local candidates=() seen=" " series=" " line src py found serie dir tree
+    [ -n "${ODOO_PATH:-}${ODOO_PYTHON:-}" ] && candidates+=("${ODOO_PATH:-}	${ODOO_PYTHON:-$PYTHON}")
+    candidates+=("	$PYTHON")
+    if [ -f "$ODOO_SERIES_FILE" ]; then
+        while IFS= read -r line; do
+            [ -n "$line" ] && candidates+=("$line")
+        done <"$ODOO_SERIES_FILE"
+    fi
+    local parent grand
+    parent=$(dirname "$ADDON_DIR")
+    grand=$(dirname "$parent")
+    for dir in "$parent" "$grand"; do
+        [ "$dir" = / ] && continue
+        for tree in "$dir"/*/ "$dir"/*/*/; do
+            tree=${tree%/}
+            [ -f "$tree/odoo-bin" ] && [ -f "$tree/odoo/release.py" ] || continue
+            [ "$tree" = "$ADDON_DIR" ] && continue
+            py=$PYTHON
+            for venv in "$tree/../venv" "$tree/venv" "$tree/.venv"; do
+                if [ -x "$venv/bin/python" ]; then py=$(cd "$venv" && pwd -P)/bin/python; break; fi
+            done
+            candidates+=("$tree	$py")
+        done
+    done
+    for line in "${candidates[@]}"; do
+        src=${line%%	*} py=${line#*	}
+        if [ -n "$src" ]; then
+            [ -f "$src/odoo/release.py" ] || continue
+            src=$(cd "$src" && pwd -P)
+            [[ "$seen" == *" $src "* ]] && continue
+            found=$(PYTHONPATH="$src${PYTHONPATH_GIVEN:+:$PYTHONPATH_GIVEN}" odoo_probe "$py") || continue
+            [ "${found% *}" = "$src" ] || continue
+        else
+            found=$(PYTHONPATH=$PYTHONPATH_GIVEN odoo_probe "$py") || continue
+            src=${found% *}
+            [[ "$seen" == *" $src "* ]] && continue
+        fi
+        seen="$seen$src "
+        serie=${found##* }
+        # the first tree of a series found is the one tested
+        [[ " $SUPPORTED_SERIES " == *" $serie "* ]] && [[ "$series" != *" $serie "* ]] || continue
+        series="$series$serie "
+        printf '%s\t%s\t%s\n' "$serie" "$src" "$py"
+    done | sort -V -s -k1,1
 }
 
 # The addons path: Odoo's own folders plus a folder holding a link named after
@@ -72,10 +177,28 @@ pg_os_user() {
 
 as_pg_user() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_OS_USER" -- "$@"
+        # from /: the current folder may be closed to that user (paths given are absolute)
+        (cd / && runuser -u "$PG_OS_USER" -- "$@")
     else
         "$@"
     fi
+}
+
+# Where a persistent cluster of this checkout lives (make dev's, make demo's): $1 (a
+# folder of the checkout) when PostgreSQL's user may enter it, else the same name under
+# CHECKOUT_TMP (a checkout under /root, or in a 'mktemp -d' folder, is closed to
+# 'postgres'; the throwaway clusters of make test live in a temporary folder already).
+cluster_dir() {  # $1: the cluster's folder in the checkout, e.g. .dev/19.0/pg
+    if [ "$(id -u)" != 0 ] || runuser -u "$(pg_os_user)" -- test -x "$(dirname "$1")" 2>/dev/null; then
+        echo "$1"
+        return
+    fi
+    local dir="$CHECKOUT_TMP/${1#"$ADDON_DIR"/}"
+    mkdir -p "$(dirname "$dir")"
+    # every folder from CHECKOUT_TMP down opened to PostgreSQL's user
+    local up=$dir
+    while up=$(dirname "$up") && [ "${#up}" -ge "${#CHECKOUT_TMP}" ]; do chmod 755 "$up"; done
+    echo "$dir"
 }
 
 # A private cluster in $1 (data in $1/data, socket in $1), listening on no TCP port.
@@ -123,7 +246,6 @@ data_dir = $3
 db_host = $2
 db_port = 5432
 db_user = odoo
-db_password = False
 http_interface = 127.0.0.1
 http_port = $4
 gevent_port = $(( $4 + 3 ))
@@ -133,7 +255,7 @@ EOF
 }
 
 odoo_bin() {
-    "$PYTHON" "$ADDON_DIR/scripts/odoo_launch.py" "$@"
+    "$ODOO_PY" "$ADDON_DIR/scripts/odoo_launch.py" "$@"
 }
 
 # Odoo runs in the background so that an interruption reaches the caller's trap at
@@ -141,7 +263,7 @@ odoo_bin() {
 ODOO_PID=""
 run_odoo() {  # $1: log file, rest: odoo arguments
     local log=$1; shift
-    "$PYTHON" "$ADDON_DIR/scripts/odoo_launch.py" "$@" >"$log" 2>&1 &  # a plain command: $! is Odoo itself
+    "$ODOO_PY" "$ADDON_DIR/scripts/odoo_launch.py" "$@" >"$log" 2>&1 &  # a plain command: $! is Odoo itself
     ODOO_PID=$!
     wait "$ODOO_PID"
     local rc=$?
@@ -162,16 +284,16 @@ stop_odoo() {
 # The template: a stopped cluster holding database $TEMPLATE_DB with the addon's
 # dependencies (portal, sale_management, ...) installed, which take most of the
 # install time and do not change between runs. It is kept in .cache/ under a key of
-# everything that could change it (Odoo's source, the dependency list, the
-# PostgreSQL and Python versions); the throwaway test databases (throwaway_db.sh)
+# everything that could change it (Odoo's series and source, the dependency list, the
+# PostgreSQL and Python versions), one per series; the throwaway test databases (throwaway_db.sh)
 # and the development database (dev.sh) start as copies of it.
 TEMPLATE_DB=bcr_test
 
 template_key() {
     {
         echo "$ADDON_DEPENDS"
-        echo "$ODOO_SRC"
-        "$PYTHON" -c 'import sys, odoo.release as r; print(r.version_info, sys.version)'
+        echo "$ODOO_SERIES $ODOO_SRC $ODOO_PY"
+        "$ODOO_PY" -c 'import sys, odoo.release as r; print(r.version_info, sys.version)'
         "$(pg_bindir)/postgres" --version
         # newest change anywhere in Odoo's source
         find "$ODOO_SRC/odoo" "$ODOO_SRC/addons" -type f -not -name '*.pyc' -printf '%T@\n' 2>/dev/null | sort -n | tail -n 1
@@ -184,7 +306,7 @@ template_key() {
 # configuration file $3 (whose data_dir must be $2). Needs find_odoo.
 template_copy() {  # $1: cluster folder, $2: Odoo data_dir, $3: odoo.conf
     local cache
-    cache="$ADDON_DIR/.cache/template-$(template_key)"
+    cache="$ADDON_DIR/.cache/template-$ODOO_SERIES-$(template_key)"
     mkdir -p "$ADDON_DIR/.cache"
     # one build at a time, and no copy of a template being replaced
     if command -v flock >/dev/null 2>&1; then
@@ -206,10 +328,10 @@ template_copy() {  # $1: cluster folder, $2: Odoo data_dir, $3: odoo.conf
             return 1
         fi
         run_odoo "$log" -c "$3" -d "$TEMPLATE_DB" -i "$ADDON_DEPENDS" \
-            --without-demo=all --stop-after-init --log-level=warn \
+            --without-demo=True --stop-after-init --log-level=warn \
             || { cat "$log"; exec 8>&-; return 1; }
         pg_stop "$1" fast
-        rm -rf "$ADDON_DIR"/.cache/template-*
+        rm -rf "$ADDON_DIR/.cache/template-$ODOO_SERIES"-*
         mkdir -p "$cache"
         cp -a "$1" "$cache/pg"
         rm -f "$cache/pg/server.log"
@@ -230,6 +352,6 @@ template_copy() {  # $1: cluster folder, $2: Odoo data_dir, $3: odoo.conf
 pytest_odoo_cmd() {  # $1: odoo.conf, $2: database, $3: the addon's link, rest: pytest arguments
     local conf=$1 db=$2 link=$3
     shift 3
-    PYTEST_CMD=(env -C "$(dirname "$link")" TZ=UTC "$PYTHON" -m pytest -p no:cacheprovider
+    PYTEST_CMD=(env -C "$(dirname "$link")" TZ=UTC "$ODOO_PY" -m pytest -p no:cacheprovider
         --rootdir="$link" --odoo-config="$conf" --odoo-database="$db" --odoo-http "$@")
 }

@@ -21,7 +21,7 @@ find_odoo || { say "$ODOO_MISSING"; exit 1; }
 TAGS=${ODOO_TEST_TAGS:-/$ADDON_NAME}
 say "installing $ADDON_NAME fresh and running tests ($TAGS); full log: $LOG"
 T0=$(date +%s)
-run_odoo "$LOG" -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" --without-demo=all \
+run_odoo "$LOG" -c "$RUN_DIR/odoo.conf" -d "$DB" -i "$ADDON_NAME" --without-demo=True \
     --test-tags "$TAGS" --stop-after-init --log-level=info
 RC=$?
 "$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo-report "$LOG"

@@ -1,12 +1,13 @@
 """Compare the Python packages installed with the pins of a requirements file.
 
-Usage: pins.py FILE
+Usage: pins.py FILE   (its `-r OTHER` lines are read too)
 Prints each pinned requirement (for this Python, markers evaluated) that is missing or
 installed at another version, and exits 1 if there is one; exits 0 when all match.
 Reads only the installed packages' metadata: no network, no pip.
 """
 
 import importlib.metadata
+import os
 import re
 import sys
 
@@ -33,7 +34,9 @@ def pins(path):
     with open(path, encoding="utf-8") as lines:
         for line in lines:
             text = line.split("#", 1)[0].strip()
-            if text:
+            if text.startswith("-r "):  # another file, relative to this one (as pip reads it)
+                yield from pins(os.path.join(os.path.dirname(path), text[3:].strip()))
+            elif text:
                 requirement = Requirement(text)
                 if requirement.marker is None or requirement.marker.evaluate():
                     yield requirement

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make setup: what the addon's checks and tests need. Idempotent.
-# Odoo 18.0 itself is a prerequisite and is never installed here.
+# Odoo (18.0, 19.0) itself is a prerequisite and is never installed here; the tests'
+# tools are installed into the Python of every series found (lib.sh, discover_series).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -43,24 +44,38 @@ fi
 
 # Installed only when one differs from its pin: a run with all of them in place
 # asks nothing of PyPI and changes nothing.
-pins() { "$PYTHON" "$ADDON_DIR/scripts/pins.py" "$REQUIREMENTS"; }
-if differ=$(pins); then
-    say "ok: Python tools pinned in scripts/requirements-dev.txt"
-else
-    say "installing from PyPI into $("$PYTHON" -c 'import sys; print(sys.executable)'), as pinned in scripts/requirements-dev.txt:"
-    while read -r line; do say "  $line"; done <<<"$differ"
-    if "$PYTHON" -m pip install -q --disable-pip-version-check -r "$REQUIREMENTS" && differ=$(pins); then
-        say "ok: Python tools pinned in scripts/requirements-dev.txt"
-    else
-        say "MISSING: Python tools as pinned in scripts/requirements-dev.txt${differ:+: $differ}"
-        status=1
+pin_install() {  # $1: Python, $2: requirements file, $3: what they are
+    local py=$1 file=$2 what=$3 differ
+    if differ=$("$py" "$ADDON_DIR/scripts/pins.py" "$file"); then
+        say "ok: $what pinned in scripts/$(basename "$file") ($py)"
+        return 0
     fi
-fi
+    say "installing from PyPI into $("$py" -c 'import sys; print(sys.executable)'), as pinned in scripts/$(basename "$file"):"
+    while read -r line; do say "  $line"; done <<<"$differ"
+    if "$py" -m pip install -q --disable-pip-version-check -r "$file" \
+        && differ=$("$py" "$ADDON_DIR/scripts/pins.py" "$file"); then
+        say "ok: $what pinned in scripts/$(basename "$file") ($py)"
+    else
+        say "MISSING: $what as pinned in scripts/$(basename "$file")${differ:+: $differ}"
+        return 1
+    fi
+}
+pin_install "$PYTHON" "$REQUIREMENTS" "Python tools" || status=1
 
-if find_odoo; then
-    say "ok: Odoo 18.0 at $ODOO_SRC"
-else
-    say "NOTE: Odoo 18.0 is not available ($ODOO_MISSING)."
-    say "      The Odoo tests will be skipped until 'python -c \"import odoo\"' works or ODOO_PATH is set."
+# Every series found (README, "Series"): the tests' tools in the Python that runs it.
+series=$(discover_series)
+if [ -z "$series" ]; then
+    find_odoo || true
+    say "NOTE: no Odoo ($SUPPORTED_SERIES) is available ($ODOO_MISSING)."
+    say "      The Odoo tests will be skipped until 'python3 -c \"import odoo\"' works or ODOO_PATH"
+    say "      (and ODOO_PYTHON) name one."
 fi
+python_path=$(command -v "$PYTHON" 2>/dev/null || echo "$PYTHON")
+while IFS=$'\t' read -r serie src py; do
+    [ -n "$serie" ] || continue
+    say "ok: Odoo $serie at $src, run by $py"
+    if [ "$(command -v "$py" 2>/dev/null || echo "$py")" != "$python_path" ]; then
+        pin_install "$py" "$ADDON_DIR/scripts/requirements-test.txt" "test tools for Odoo $serie" || status=1
+    fi
+done <<<"$series"
 exit $status

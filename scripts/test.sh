@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make test: static checks, unit tests, then the Odoo tests on a throwaway cluster.
-# Usage: scripts/test.sh [all|static|unit|odoo]   (ODOO_TEST_TAGS narrows tier 3)
+# Usage: scripts/test.sh [all|all-series|static|unit|odoo]   (ODOO_TEST_TAGS narrows tier 3)
+# all and odoo: the Odoo tier on the Odoo of ODOO_PATH / ODOO_PYTHON, else python3's;
+# all-series (make test-all, CI): once per series this machine has (lib.sh, discover_series).
 # The closing lines count each kind of check on its own line, then all of them on the
 # last line: "N passed, N failed[, N skipped]"; the exit code is non-zero when
 # anything failed (or nothing ran).
@@ -89,67 +91,103 @@ tier_unit() {
     record "unit tests" $counts
 }
 
-tier_odoo() {
+tier_odoo() {  # the Odoo of ODOO_PATH / ODOO_PYTHON (else python3's): one series
     loud "tier 3: Odoo tests"
     if ! find_odoo; then
         if [ "$WHAT" = odoo ]; then
             say "Odoo tests cannot run: $ODOO_MISSING"
             record "Odoo tests" 0 1 0 "cannot run: $ODOO_MISSING"
         else
-            loud "Odoo tests SKIPPED: $ODOO_MISSING (install Odoo 18.0 or set ODOO_PATH)"
+            loud "Odoo tests SKIPPED: $ODOO_MISSING (install Odoo $SUPPORTED_SERIES or set ODOO_PATH and ODOO_PYTHON)"
             record "Odoo tests" 0 0 1 "SKIPPED: $ODOO_MISSING"
         fi
         return
     fi
-    say "Odoo: $ODOO_SRC"
+    odoo_series_run
+}
+
+tier_odoo_every_series() {  # make test-all: the tier once per series found (lib.sh, discover_series)
+    local found
+    found=$(discover_series)
+    if [ -z "$found" ]; then
+        tier_odoo
+        return
+    fi
+    loud "tier 3: Odoo tests, once per series found: $(cut -f1 <<<"$found" | xargs)"
+    local serie src py
+    export BCR_FOUND_SERIES=1  # lib.sh: not remembered as named by a developer
+    while IFS=$'\t' read -r serie src py; do
+        loud "tier 3: Odoo $serie tests"
+        # find_odoo (here and in odoo_tests.sh) takes the series' tree and Python
+        if ! ODOO_PATH=$src ODOO_PYTHON=$py find_odoo; then
+            say "Odoo $serie tests cannot run: $ODOO_MISSING"
+            record "Odoo $serie tests" 0 1 0 "cannot run: $ODOO_MISSING"
+            continue
+        fi
+        ODOO_PATH=$src ODOO_PYTHON=$py odoo_series_run
+    done <<<"$found"
+}
+
+odoo_series_run() {  # after find_odoo: the tier on ODOO_SERIES, its logs in .test-logs/SERIES/
+    local serie=$ODOO_SERIES
+    local logs="$LOG_DIR/$serie"
+    mkdir -p "$logs"
+    SERIES_RAN+=("$serie (Odoo in $ODOO_SRC, run by $ODOO_PY)")
+    say "Odoo $serie: $ODOO_SRC, run by $ODOO_PY"
     # in the background, so an interruption of this script is passed on to it
-    "$ADDON_DIR/scripts/odoo_tests.sh" "$LOG_DIR/odoo.log" &
+    "$ADDON_DIR/scripts/odoo_tests.sh" "$logs/odoo.log" &
     CHILD=$!
     wait "$CHILD"
     local rc=$?
     CHILD=""
     local counts
-    counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo "$LOG_DIR/odoo.log")
+    counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo "$logs/odoo.log")
     # shellcheck disable=SC2086
     set -- $counts
     if [ "$rc" != 0 ] && [ "$2" = 0 ]; then
-        say "  the Odoo run failed (exit $rc) before reporting a failed test: see $LOG_DIR/odoo.log"
+        say "  the Odoo run failed (exit $rc) before reporting a failed test: see $logs/odoo.log"
         set -- "$1" 1 "$3"
     fi
-    record "Odoo tests" "$@" "${ODOO_TEST_TAGS:+tags $ODOO_TEST_TAGS}"
+    record "Odoo $serie tests" "$@" "${ODOO_TEST_TAGS:+tags $ODOO_TEST_TAGS}"
 
     # harness checks, each on its own line
-    counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" install "$LOG_DIR/odoo.log")
+    counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" install "$logs/odoo.log")
     # shellcheck disable=SC2086
-    record "install log clean" $counts "no warning before the tests, which were reached"
+    record "install log clean $serie" $counts "no warning before the tests, which were reached"
     local loop
-    loop=$(cat "$LOG_DIR/loop.result" 2>/dev/null) || loop="failed: no result, see $LOG_DIR"
+    loop=$(cat "$logs/loop.result" 2>/dev/null) || loop="failed: no result, see $logs"
     case "$loop" in
-        passed:*) record "test-one loop" 1 0 0 "${loop#passed: }" ;;
-        skipped:*) record "test-one loop" 0 0 1 "${loop#skipped: }" ;;
-        *) record "test-one loop" 0 1 0 "${loop#failed: }" ;;
+        passed:*) record "test-one loop $serie" 1 0 0 "${loop#passed: }" ;;
+        skipped:*) record "test-one loop $serie" 0 0 1 "${loop#skipped: }" ;;
+        *) record "test-one loop $serie" 0 1 0 "${loop#failed: }" ;;
     esac
 }
 
+SERIES_RAN=()
 CHILD=""
 trap '[ -n "$CHILD" ] && kill -TERM "$CHILD" 2>/dev/null && wait "$CHILD"; exit 130' INT TERM
 
 START=$(date +%s)
 case "$WHAT" in
     all) tier_static; tier_unit; tier_odoo ;;
+    all-series) tier_static; tier_unit; tier_odoo_every_series ;;
     static) tier_static ;;
     unit) tier_unit ;;
     odoo) tier_odoo ;;
-    *) say "usage: $0 [all|static|unit|odoo]"; exit 2 ;;
+    *) say "usage: $0 [all|all-series|static|unit|odoo]"; exit 2 ;;
 esac
 
 say ""
 TOTAL_P=0 TOTAL_F=0 TOTAL_S=0
 for kind in "${KINDS[@]}"; do
     line=$(counts "${PASSED[$kind]}" "${FAILED[$kind]}" "${SKIPPED[$kind]}" all)
-    printf '  %-19s %s%s\n' "$kind" "$line" "${NOTE[$kind]:+  (${NOTE[$kind]})}"
+    printf '  %-24s %s%s\n' "$kind" "$line" "${NOTE[$kind]:+  (${NOTE[$kind]})}"
     TOTAL_P=$((TOTAL_P + PASSED[$kind])) TOTAL_F=$((TOTAL_F + FAILED[$kind])) TOTAL_S=$((TOTAL_S + SKIPPED[$kind]))
 done
+if [ "${#SERIES_RAN[@]}" -gt 0 ]; then
+    say "Odoo series tested: ${#SERIES_RAN[@]}"
+    for serie in "${SERIES_RAN[@]}"; do say "  $serie"; done
+fi
 say "time: $(( $(date +%s) - START )) s"
 counts "$TOTAL_P" "$TOTAL_F" "$TOTAL_S"
 echo

@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 
+from ..tools.compat import ODOO_19
 from .common import NOW, BookingCase
 
 
@@ -30,10 +31,11 @@ class TestEveryPath(BookingCase):
             order = self.make_order(NOW + timedelta(hours=30))
             pending = self.change(order, NOW + timedelta(hours=40))
             action = order.with_user(self.organizer).action_cancel()
-            wizard = Form(
-                self.env[action["res_model"]].with_user(self.organizer).with_context(**action["context"])
-            ).save()
-            wizard.action_send_mail_and_cancel()
+            if not ODOO_19:  # 18.0's button opens its wizard, which emails the customer
+                wizard = Form(
+                    self.env[action["res_model"]].with_user(self.organizer).with_context(**action["context"])
+                ).save()
+                wizard.action_send_mail_and_cancel()
         self.assertEqual(order.state, "cancel")
         self.assertRecordValues(
             pending, [{"state": "expired", "decision_note": "Closed: our team cancelled the booking."}]
@@ -53,9 +55,10 @@ class TestEveryPath(BookingCase):
         self.assertEqual(len(self.worker_messages(order)), 1)
         self.assertIn("Cancelled", self.worker_messages(order).body)
         self.assertIn("Olga Organizer (staff)", self.worker_messages(order).body)
-        self.assertFalse(
-            self.customer_emails(order).filtered(lambda m: "is cancelled" in (m.subject or "")),
-            "Odoo's wizard told the customer: not twice",
+        # 18.0: Odoo's wizard told the customer, so not twice; 19.0 has no wizard: we tell them
+        self.assertEqual(
+            len(self.customer_emails(order).filtered(lambda m: "is cancelled" in (m.subject or ""))),
+            1 if ODOO_19 else 0,
         )
         self.assertTrue(self.cancel_decision_closed(order))
 

@@ -4,6 +4,7 @@ from lxml import etree
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..tools.compat import GROUP_IDS
 from .common import NOW, BookingCase
 
 SENSITIVE = (
@@ -50,7 +51,7 @@ class TestSecurity(BookingCase):
             {
                 "name": "Manny Manager",
                 "login": "manny",
-                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_manager").id])],
+                GROUP_IDS: [(6, 0, [self.env.ref("sales_team.group_sale_manager").id])],
             }
         )
         self.requests_a.with_user(manager).action_approve()

@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
+from ..tools.compat import GROUP_IDS
 from ..tools.refusal import BookingRefusal
 from .common import NOW, BookingCase
 from .test_portal import BookingHttpCase
@@ -25,7 +26,7 @@ class MoneyCase(BookingCase):
             {
                 "name": "Ada Accountant",
                 "login": "ada_accountant",
-                "groups_id": [Command.set(cls.env.ref("account.group_account_manager").ids)],
+                GROUP_IDS: [Command.set(cls.env.ref("account.group_account_manager").ids)],
             }
         )
 
