@@ -1,5 +1,7 @@
 from odoo import models
 
+from ..tools.compat import ODOO_19
+
 # Calendar's emails to attendees, and ours for the customers of a booked visit: ours carry
 # the Cancel and Request a change links (calendar's Accept and Decline change the visit on a GET).
 BOOKED_VISIT_TEMPLATES = {
@@ -22,13 +24,26 @@ class CalendarAttendee(models.Model):
                     event._booking_on_decline(attendee.partner_id)
         return result
 
-    def _send_mail_to_attendees(self, mail_template, force_send=False):
+    def _booking_send_split(self, method, mail_template, *args, **kwargs):
+        """Calendar's ``method`` emails attendees from ``mail_template``; a booked visit's customers
+        get ours instead."""
         ours = self._booking_template_for(mail_template)
         customers = self.filtered(lambda a: a._booking_is_customer()) if ours else self.browse()
-        result = super(CalendarAttendee, self - customers)._send_mail_to_attendees(mail_template, force_send)
+        result = getattr(super(CalendarAttendee, self - customers), method)(mail_template, *args, **kwargs)
         if customers:
-            super(CalendarAttendee, customers)._send_mail_to_attendees(ours, force_send)
+            getattr(super(CalendarAttendee, customers), method)(ours, *args, **kwargs)
         return result
+
+    # calendar's method emailing attendees from a template, renamed in 19.0
+    if ODOO_19:
+
+        def _notify_attendees(self, mail_template, *args, **kwargs):
+            return self._booking_send_split("_notify_attendees", mail_template, *args, **kwargs)
+
+    else:
+
+        def _send_mail_to_attendees(self, mail_template, *args, **kwargs):
+            return self._booking_send_split("_send_mail_to_attendees", mail_template, *args, **kwargs)
 
     def _booking_is_customer(self):
         """A customer of a booked visit (its emails are ours)."""
