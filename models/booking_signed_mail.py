@@ -8,6 +8,22 @@ from odoo import models
 from odoo.tools.mail import URL_REGEX
 
 
+def group_partner_ids(group):
+    """The partners of a recipients group (``recipients`` in 18.0, ``recipients_ids`` in 19.0)."""
+    return group["recipients_ids"] if "recipients_ids" in group else group["recipients"]
+
+
+def split_group(group, partner_ids, keep_emails=False):
+    """A copy of a recipients group for ``partner_ids`` only; None when it would notify nobody."""
+    key = "recipients_ids" if "recipients_ids" in group else "recipients"
+    part = {**group, key: [pid for pid in group[key] if pid in partner_ids]}
+    if "recipients_data" in group:
+        part["recipients_data"] = [data for data in group["recipients_data"] if data["id"] in partner_ids]
+    if "recipients_emails" in group and not keep_emails:
+        part["recipients_emails"] = []
+    return part if part[key] or part.get("recipients_emails") else None
+
+
 class BookingSignedMail(models.AbstractModel):
     """Emails whose links are signed for their recipient when the email is rendered.
 
@@ -39,19 +55,15 @@ class BookingSignedMail(models.AbstractModel):
         signed = set(self._booking_link_recipients().ids) if len(self) == 1 else set()
         groups = super()._notify_get_classified_recipients_iterator(message, recipients_data, *args, **kwargs)
         for lang, render_values, group in groups:
-            own = [pid for pid in group["recipients"] if pid in signed]
-            others = [pid for pid in group["recipients"] if pid not in signed]
+            own = [pid for pid in group_partner_ids(group) if pid in signed]
             for pid in own:
-                partner = self.env["res.partner"].browse(pid)
-                button = self._booking_access_button(partner)
+                button = self._booking_access_button(self.env["res.partner"].browse(pid))
                 extra = {"button_access": button, "has_button_access": True} if button else {}
-                yield (
-                    lang,
-                    render_values,
-                    {**group, **extra, "recipients": [pid], "booking_link_partner": pid},
-                )
-            if others or not own:
-                yield lang, render_values, {**group, "recipients": others}
+                yield lang, render_values, {**split_group(group, {pid}), **extra, "booking_link_partner": pid}
+            if not own:
+                yield lang, render_values, group
+            elif rest := split_group(group, set(group_partner_ids(group)) - set(own), keep_emails=True):
+                yield lang, render_values, rest
 
     def _notify_by_email_render_layout(self, message, recipients_group, *args, **kwargs):
         body = super()._notify_by_email_render_layout(message, recipients_group, *args, **kwargs)

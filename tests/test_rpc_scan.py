@@ -124,7 +124,10 @@ class TestRpcScan(BookingHttpCase):
 
     def call_kw(self, model, method, ids, args):
         function = getattr(type(self.env[model]), method)
-        on_model = getattr(function, "_api", None) in ("model", "model_create")
+        # api.model methods take no ids (18.0 marks them with _api, 19.0 with _api_model)
+        on_model = getattr(function, "_api", None) in ("model", "model_create") or getattr(
+            function, "_api_model", False
+        )
         params = {
             "model": model,
             "method": method,
