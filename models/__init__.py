@@ -1,9 +1,12 @@
 from . import (
+    account_move,
     booking_cancel_reason,
     booking_cancellation_fee_rule,
     booking_change_proposal,
     booking_change_request,
+    booking_change_request_money,
     booking_request_mixin,
+    booking_request_money,
     booking_schedule,
     booking_time_block,
     calendar_attendee,

@@ -63,6 +63,13 @@ class ResCompany(models.Model):
         default=True,
         help="Post fee invoices at once; otherwise they wait in draft for an accountant.",
     )
+    booking_accountant_id = fields.Many2one(
+        "res.users",
+        string="Accounting contact",
+        domain=[("share", "=", False)],
+        help="Who is asked to return money to customers, or to collect it again, when a booking's "
+        "cancellation, undo or booking again moves money already paid (empty: an accounting manager).",
+    )
     booking_reminder_hours = fields.Float(
         string="Order reminder (hours before)",
         default=24.0,
