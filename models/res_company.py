@@ -66,7 +66,7 @@ class ResCompany(models.Model):
     booking_accountant_id = fields.Many2one(
         "res.users",
         string="Accounting contact",
-        domain=[("share", "=", False)],
+        domain=lambda self: [("groups_id", "in", self.env.ref("account.group_account_invoice").ids)],
         help="Who is asked to return money to customers, or to collect it again, when a booking's "
         "cancellation, undo or booking again moves money already paid (empty: an accounting manager).",
     )

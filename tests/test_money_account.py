@@ -52,10 +52,13 @@ class TaxedMoney(MoneyMixin):
             emails = emails.filtered(lambda m: subject in (m.subject or ""))
         return emails[:1].body or ""
 
+    @staticmethod
+    def text(html):
+        """The words of an email or a page, spaces of any kind as one."""
+        return re.sub(r"(\s|&nbsp;)+", " ", re.sub(r"<[^>]+>", "", str(html)))
+
     def assertSays(self, html, pattern):
-        """``pattern`` (a regular expression) in the email's text, spaces of any kind as one."""
-        text = re.sub(r"(\s|&nbsp;)+", " ", re.sub(r"<[^>]+>", "", str(html)))
-        self.assertRegex(text, pattern)
+        self.assertRegex(self.text(html), pattern)
 
 
 @tagged("post_install", "-at_install")
@@ -116,6 +119,8 @@ class TestMoneyPortal(TaxedMoney, BookingHttpCase):
         self.assertEqual(len(credit_notes), 3)
         self.assertEqual(invoice.reversal_move_ids, credit_notes[:1], "the paid invoice is credited once")
         self.assertEqual(self.balance(self.partner_a), -115.0, "115.00 owed to the customer, not 345.00")
+        page = self.text(self.url_open(self.url(order)).text)
+        self.assertEqual(len(re.findall(r"refund \$ ?115\.00 \(reversed\)", page)), 2, "booked again twice")
 
     def test_undo_after_a_paid_fee(self):
         """The fee was paid, then the cancellation undone: the payment stays on the fee invoice, its
