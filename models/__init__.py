@@ -2,12 +2,15 @@
 # isort: skip_file
 from . import (
     booking_signed_mail,
+    account_move,
     booking_cancel_reason,
     booking_cancellation_fee_rule,
     booking_change_proposal,
     booking_change_request,
+    booking_change_request_money,
     booking_request_mixin,
     booking_links,
+    booking_request_money,
     booking_schedule,
     booking_time_block,
     calendar_attendee,

@@ -8,7 +8,7 @@ from odoo.tools import SQL, split_every
 from odoo.tools.sql import index_exists
 
 from ..tools import policy
-from ..tools.compat import Constraint, cron_progress, expression, group_users
+from ..tools.compat import Constraint, cron_progress, expression
 from ..tools.refusal import BookingRefusal
 from .booking_request_mixin import REVIEWER_GROUP
 
@@ -127,7 +127,7 @@ class BookingChangeRequest(models.Model):
         string="Fee", currency_field="currency_id", readonly=True, groups=REVIEWER_GROUP
     )
     fee_total = fields.Monetary(
-        string="Fee invoiced",
+        string="Fee, taxes included",
         currency_field="currency_id",
         compute="_compute_fee_total",
         groups=REVIEWER_GROUP,
@@ -327,7 +327,7 @@ class BookingChangeRequest(models.Model):
             raise BookingRefusal(refusal)
         booking.with_context(booking_applying=self)._booking_apply_undo(self)
         self.write({"state": "undone"})
-        self._undo_money()
+        self._settle_money()
         self._notify_customer("booking_change_request.mail_template_request_undone")
         booking._booking_log(self._history_line())
         booking._booking_tell_workers(self._worker_message())
@@ -610,8 +610,7 @@ class BookingChangeRequest(models.Model):
             )
             request.proposal_ids.unlink()
             request._end_review(self.env._("Approved"))
-            if request.request_type == "cancel":
-                request._cancel_money()
+            request._settle_money()
             request._notify_decision(customer_message)
 
     def _expire(self, note):
@@ -654,128 +653,6 @@ class BookingChangeRequest(models.Model):
         remaining = self.search_count(domain) if len(requests) == batch_size else 0
         cron_progress(self.env, done=len(requests), remaining=remaining)
         return requests
-
-    # ------------------------------------------------------------------
-    # Money
-    # ------------------------------------------------------------------
-
-    def _cancel_money(self):
-        """An approved cancellation's money: paid invoices credited less the fee, else a fee invoice."""
-        invoices = self._booking()._booking_invoices_to_credit()
-        if invoices:
-            self._create_refund(invoices)
-        elif self.fee_amount:
-            self._create_fee_invoice()
-
-    def _create_refund(self, invoices):
-        """Credit notes of the order's invoices (Odoo's own reversal), the fee kept on the first;
-        accounting is asked to return what the customer paid beyond the fee."""
-        self.ensure_one()
-        booking = self._booking()
-        paid = booking._booking_paid()
-        invoices = invoices.sorted(lambda m: (-(m.amount_total - m.amount_residual), m.id))
-        credits = invoices._reverse_moves(
-            [
-                {
-                    "ref": self.name,
-                    "invoice_user_id": self.user_id.id,
-                    "invoice_date": fields.Date.context_today(self),
-                }
-            ]
-            * len(invoices)
-        )
-        main = credits[:1]
-        if self.fee_amount:
-            main.write(
-                {
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": booking._booking_fee_product().id,
-                                "quantity": 1,
-                                "price_unit": -self.fee_amount,
-                                "tax_ids": [Command.set(booking._booking_fee_taxes(main.partner_id).ids)],
-                                "name": self.env._("Late cancellation fee kept: %s", booking.display_name),
-                            }
-                        )
-                    ]
-                }
-            )
-        if self.company_id.booking_fee_invoice_post:
-            credits.action_post()
-        fee_total = booking._booking_fee_total(self.fee_amount, main.partner_id)
-        self.write({"refund_move_id": main.id, "refund_amount": policy.refund_amount(paid, fee_total)})
-        if self.refund_amount:
-            main.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=self._accountant().id,
-                summary=self.env._(
-                    "Return %(amount)s to %(customer)s",
-                    amount=booking._booking_format_money(self.refund_amount),
-                    customer=main.partner_id.name,
-                ),
-                note=self.env._(
-                    "%(name)s cancelled %(booking)s, paid in advance.",
-                    name=self.name,
-                    booking=booking.display_name,
-                ),
-            )
-        return credits
-
-    def _accountant(self):
-        """Who returns money to customers: an accounting manager of the company, else the responsible."""
-        # the group's users: internal and active (so never the superuser)
-        managers = group_users(self.env.ref("account.group_account_manager")).filtered(
-            lambda u: self.company_id in u.company_ids
-        )
-        return managers[:1] or self.user_id or self.env.ref("base.user_admin")
-
-    def _undo_money(self):
-        """The cancellation's fee invoice and credit notes reversed (cancelled while still drafts)."""
-        credits = self.env["account.move"].search([("move_type", "=", "out_refund"), ("ref", "=", self.name)])
-        for move in self.fee_invoice_id | credits:
-            if move.state == "draft":
-                move.button_cancel()
-            elif move.state == "posted":
-                move._reverse_moves([{"ref": self.env._("Undone: %s", self.name)}], cancel=True)
-            move.activity_ids.action_feedback(feedback=self.env._("The customer undid the cancellation."))
-
-    def _create_fee_invoice(self):
-        """The late-cancellation fee invoice, posted when the company says so."""
-        self.ensure_one()
-        company = self.company_id
-        booking = self._booking()
-        product = booking._booking_fee_product()
-        partner = booking._booking_invoice_partner() if self.channel == "backend" else self.partner_id
-        invoice = (
-            self.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    # the booking's responsible, not whoever is logged in (the customer, often)
-                    "invoice_user_id": self.user_id.id,
-                    "currency_id": self.currency_id.id,
-                    "invoice_origin": f"{booking.display_name} ({self.name})",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "quantity": 1,
-                                "price_unit": self.fee_amount,
-                                "tax_ids": [Command.set(booking._booking_fee_taxes(partner).ids)],
-                                "name": self.env._("Late cancellation fee: %s", booking.display_name),
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        if company.booking_fee_invoice_post:
-            invoice.action_post()
-        self.fee_invoice_id = invoice
-        return invoice
 
     # ------------------------------------------------------------------
     # Notifications
@@ -846,6 +723,7 @@ class BookingChangeRequest(models.Model):
             "undo_deadline": request.state == "approved"
             and request.auto_approved
             and request._undo_deadline(),
+            **request._money_email_values(),
         }
         if custom:
             subject, body = custom

@@ -247,14 +247,6 @@ class BookingRequestMixin(models.AbstractModel):
         """The service booked."""
         return self.booking_product_id
 
-    def _booking_paid(self):
-        """What the customer already paid on it, in its currency (0 when nothing is paid)."""
-        return 0.0
-
-    def _booking_invoices_to_credit(self):
-        """The posted customer invoices a cancellation credits (the fee is kept on their credit note)."""
-        return self.env["account.move"]
-
     def _booking_apply_cancel(self, request):
         raise NotImplementedError
 
@@ -831,6 +823,10 @@ class BookingRequestMixin(models.AbstractModel):
         decision = policy.Decision(request_type, REVIEW, REVIEW, "")
         vals = self._booking_prepare_request_vals(request_type, partner, {}, "backend", decision)
         vals.update(values)
+        if request_type == "cancel":
+            # the forecast a customer's cancellation shows in its dialog, made with the staff's fee
+            fee_total = self._booking_fee_total(vals.get("fee_amount", 0.0))
+            vals["refund_amount"] = policy.refund_amount(self._booking_paid(), fee_total)
         request = self.env["booking.change.request"].sudo().create(vals)
         request._approve(apply=apply, decided_by=self.env.user, customer_message=customer_message)
         return request

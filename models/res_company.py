@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.compat import GROUP_IDS
+
 AUTO_APPROVE = [
     ("never", "Never: staff review every request"),
     ("always", "Always"),
@@ -62,6 +64,13 @@ class ResCompany(models.Model):
         string="Post fee invoices",
         default=True,
         help="Post fee invoices at once; otherwise they wait in draft for an accountant.",
+    )
+    booking_accountant_id = fields.Many2one(
+        "res.users",
+        string="Accounting contact",
+        domain=lambda self: [(GROUP_IDS, "in", self.env.ref("account.group_account_invoice").ids)],
+        help="Who is asked to return money to customers, or to collect it again, when a booking's "
+        "cancellation, undo or booking again moves money already paid (empty: an accounting manager).",
     )
     booking_reminder_hours = fields.Float(
         string="Order reminder (hours before)",

@@ -25,6 +25,7 @@ class ResConfigSettings(models.TransientModel):
     )
     booking_fee_product_id = fields.Many2one(related="company_id.booking_fee_product_id", readonly=False)
     booking_fee_invoice_post = fields.Boolean(related="company_id.booking_fee_invoice_post", readonly=False)
+    booking_accountant_id = fields.Many2one(related="company_id.booking_accountant_id", readonly=False)
     booking_reminder_hours = fields.Float(related="company_id.booking_reminder_hours", readonly=False)
     booking_service_product_ids = fields.Many2many(
         related="company_id.booking_service_product_ids", readonly=False

@@ -124,17 +124,9 @@ class SaleOrder(models.Model):
     def _booking_invoice_partner(self):
         return self.partner_invoice_id
 
-    def _booking_paid(self):
-        """What the customer paid on the order (paid invoices, down payments included), less refunds."""
-        moves = self.sudo().invoice_ids.filtered(lambda m: m.state == "posted")
-        paid = sum(m.amount_total - m.amount_residual for m in moves if m.move_type == "out_invoice")
-        refunded = sum(m.amount_total for m in moves if m.move_type == "out_refund")
-        return self.currency_id.round(max(paid - refunded, 0.0))
-
-    def _booking_invoices_to_credit(self):
-        return self.sudo().invoice_ids.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.payment_state != "reversed"
-        )
+    def _booking_sale_documents(self):
+        # reversals keep their lines' sale_line_ids: the engine's credit notes of the order are here too
+        return self.invoice_ids
 
     def _booking_check_token(self, token):
         # Odoo's own order token (its quotation emails, a salesperson's preview) shows the page;

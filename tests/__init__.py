@@ -7,6 +7,8 @@ from . import (
     test_install,
     test_isolation,
     test_mail_outage,
+    test_money_account,
+    test_money_property,
     test_notifications,
     test_policy,
     test_portal,

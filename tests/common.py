@@ -4,6 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 from odoo import Command, fields
 from odoo.tests import Form, TransactionCase, new_test_user
 
+from ..tools.compat import LINE_TAXES
+
 # Tests freeze time here (naive UTC, as Odoo stores datetimes).
 NOW = datetime(2026, 6, 1, 9, 0)
 
@@ -183,3 +185,59 @@ class BookingCase(TransactionCase):
             name="Oscar Other",
         )
         return company, reviewer
+
+
+class MoneyMixin:
+    """Invoices, payments and a booking's account, as accounting sees them (with a BookingCase)."""
+
+    @classmethod
+    def invoiced_order(cls, start, price=100.0, paid=None, pricelist=None, taxes=None):
+        """A confirmed order, invoiced and posted, with ``paid`` registered (all of it by default)."""
+        order = cls.make_order(start, price=price, confirm=False)
+        if pricelist:
+            order.pricelist_id = pricelist
+        if taxes:
+            order.order_line[LINE_TAXES] = taxes
+        order.action_confirm()
+        order.order_line.qty_delivered = 1
+        invoice = order._create_invoices()
+        invoice.action_post()
+        amount = invoice.amount_total if paid is None else paid
+        if amount:
+            cls.pay(invoice, amount)
+        return order, invoice
+
+    @classmethod
+    def pay(cls, move, amount=None):
+        """Odoo's Register Payment: the customer pays an invoice, or accounting pays out a credit note."""
+        values = {} if amount is None else {"amount": amount}
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create(values).action_create_payments()
+
+    def balance(self, partner):
+        """What the customer owes (positive) or is owed (negative) on their receivable account."""
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        return round(sum(lines.mapped("balance")), 2)
+
+    def money_activities(self, booking):
+        """{document: summary} of the open activities asking accounting to return or collect money."""
+        kind = self.env.ref("booking_change_request.mail_activity_type_booking_money")
+        documents = booking.sudo()._booking_money_documents()
+        activities = documents.activity_ids.filtered(lambda a: a.activity_type_id == kind)
+        return {documents.browse(activity.res_id): activity.summary for activity in activities}
+
+    def assertAccountRight(self, booking, due=None):
+        """The booking's documents say exactly what is due (``due`` when given), and never less than 0."""
+        booking.invalidate_recordset()
+        balance, owed = booking._booking_money_balance(), booking._booking_money_due()
+        self.assertGreaterEqual(balance, 0.0, "never more credited than invoiced")
+        self.assertEqual(balance, owed, "the documents say what is due")
+        if due is not None:
+            self.assertEqual(owed, due)

@@ -9,11 +9,11 @@ from odoo.tests import tagged
 
 from ..tools.compat import GROUP_IDS
 from ..tools.refusal import BookingRefusal
-from .common import NOW, BookingCase
+from .common import NOW, BookingCase, MoneyMixin
 from .test_portal import BookingHttpCase
 
 
-class MoneyCase(BookingCase):
+class MoneyCase(MoneyMixin, BookingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -29,36 +29,6 @@ class MoneyCase(BookingCase):
                 GROUP_IDS: [Command.set(cls.env.ref("account.group_account_manager").ids)],
             }
         )
-
-    def invoiced_order(self, start, price=100.0, paid=None, pricelist=None):
-        """A confirmed order, invoiced and posted, with ``paid`` registered (all of it by default)."""
-        order = self.make_order(start, price=price, confirm=False)
-        if pricelist:
-            order.pricelist_id = pricelist
-        order.action_confirm()
-        order.order_line.qty_delivered = 1
-        invoice = order._create_invoices()
-        invoice.action_post()
-        amount = invoice.amount_total if paid is None else paid
-        if amount:
-            self.pay(invoice, amount)
-        return order, invoice
-
-    def pay(self, invoice, amount):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": amount}).action_create_payments()
-
-    def balance(self, partner):
-        """What the customer owes (positive) or is owed (negative) on their receivable account."""
-        lines = self.env["account.move.line"].search(
-            [
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-            ]
-        )
-        return round(sum(lines.mapped("balance")), 2)
 
 
 @tagged("post_install", "-at_install")
@@ -96,30 +66,35 @@ class TestRefunds(MoneyCase):
         self.assertEqual(request.refund_amount, 100.0)
         self.assertFalse(request.fee_invoice_id)
         self.assertEqual(credit.activity_ids.user_id, self.accountant)
-        self.assertIn("Return $", credit.activity_ids.summary)
+        self.assertEqual(credit.activity_ids.summary, "Return 100.00 to Alice Customer")
         self.assertEqual(self.balance(self.partner_a), -100.0, "the customer is owed 100")
 
     def test_paid_order_with_fee(self):
-        """Paid 100, a 50% fee: 50 back; the fee is kept on the credit note, no separate fee invoice."""
+        """Paid 100, a 50% fee: 50 back. The invoice is credited whole and the fee invoiced on its own
+        (each reversed whole, once, should the cancellation end); the credit note pays the fee invoice."""
         with freeze_time(NOW):
             order, _invoice = self.invoiced_order(NOW + timedelta(hours=40))
             decision = order._booking_decision("cancel")
             self.assertEqual((decision.fee_total, decision.refund), (50.0, 50.0))
             request = self.cancel(order)
         self.assertRecordValues(
-            request, [{"fee_amount": 50.0, "refund_amount": 50.0, "fee_invoice_id": False}]
+            request, [{"fee_amount": 50.0, "refund_amount": 50.0, "fee_invoiced_amount": 50.0}]
         )
-        self.assertEqual(request.refund_move_id.amount_total, 50.0)
+        self.assertRecordValues(request.fee_invoice_id, [{"amount_total": 50.0, "amount_residual": 0.0}])
+        credit = request.refund_move_id
+        self.assertRecordValues(credit, [{"amount_total": 100.0, "amount_residual": 50.0}])
+        self.assertEqual(credit.activity_ids.summary, "Return 50.00 to Alice Customer")
         self.assertEqual(self.balance(self.partner_a), -50.0)
 
     def test_partly_paid_order(self):
-        """Paid 30 of 100, a fee of 50: nothing back, the unpaid part cancelled, 20 of the fee still owed."""
+        """Paid 30 of 100, a fee of 50: nothing back, the invoice credited, 20 of the fee still owed."""
         with freeze_time(NOW):
             order, _invoice = self.invoiced_order(NOW + timedelta(hours=40), paid=30.0)
             self.assertEqual(order._booking_decision("cancel").refund, 0.0)
             request = self.cancel(order)
         self.assertEqual(request.refund_amount, 0.0)
-        self.assertEqual(request.refund_move_id.amount_total, 50.0, "credits all of the invoice but the fee")
+        self.assertRecordValues(request.refund_move_id, [{"amount_total": 100.0, "amount_residual": 0.0}])
+        self.assertRecordValues(request.fee_invoice_id, [{"amount_total": 50.0, "amount_residual": 20.0}])
         self.assertFalse(request.refund_move_id.activity_ids, "nothing to return")
         self.assertEqual(self.balance(self.partner_a), 20.0)
 
@@ -164,7 +139,9 @@ class TestRefunds(MoneyCase):
             self.assertEqual((decision.fee, decision.refund), (50.0, 50.0))
             request = self.cancel(order)
         self.assertEqual(request.currency_id, eur)
-        self.assertRecordValues(request.refund_move_id, [{"currency_id": eur.id, "amount_total": 50.0}])
+        self.assertRecordValues(
+            request.refund_move_id, [{"currency_id": eur.id, "amount_total": 100.0, "amount_residual": 50.0}]
+        )
         self.assertEqual(request.refund_amount, 50.0)
 
 

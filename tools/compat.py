@@ -13,6 +13,7 @@ from odoo.release import version_info
 
 __all__ = [
     "GROUP_IDS",
+    "LINE_TAXES",
     "ODOO_19",
     "SERIES",
     "Constraint",
@@ -66,6 +67,8 @@ else:
 
 # The groups of a user and of an action: groups_id in 18.0, group_ids in 19.0.
 GROUP_IDS = "group_ids" if ODOO_19 else "groups_id"
+# The taxes of an order line: tax_id in 18.0, tax_ids in 19.0.
+LINE_TAXES = "tax_ids" if ODOO_19 else "tax_id"
 
 
 def group_users(group):

@@ -100,26 +100,39 @@ class BookingCancelWizard(models.TransientModel):
     @api.depends("booking_model", "booking_id", "reason_id", "reason", "fee_amount")
     def _compute_subject(self):
         for wizard in self.filtered(lambda w: w.template_id and w._booking()):
-            draft = wizard._draft_request()
-            wizard.subject = wizard.template_id.sudo()._render_field(
-                "subject", list(draft._ids), compute_lang=True
-            )[draft.id]
+            wizard.subject = wizard._render("subject")
 
     @api.depends("booking_model", "booking_id", "reason_id", "reason", "fee_amount")
     def _compute_body(self):
         for wizard in self.filtered(lambda w: w.template_id and w._booking()):
-            draft = wizard._draft_request()
-            wizard.body = wizard.template_id.sudo()._render_field(
-                "body_html", list(draft._ids), compute_lang=True, options={"post_process": True}
-            )[draft.id]
+            wizard.body = wizard._render("body_html")
+
+    def _render(self, field):
+        """The template's ``field`` rendered on the request this wizard will make."""
+        draft = self._draft_request()
+        options = {"post_process": True} if field == "body_html" else {}
+        return self.template_id.sudo()._render_field(
+            field, list(draft._ids), compute_lang=True, options=options
+        )[draft.id]
+
+    def _customer_message(self):
+        """The staff's own words, or None when they kept the template's: it is then rendered when
+        sent, once the cancellation is made, with the link to its fee invoice."""
+        if not self.notify_customer:
+            return False
+        kept = (
+            self.template_id == self.env.ref(STAFF_CANCEL_TEMPLATE)
+            and self.subject == self._render("subject")
+            and self.body == self._fields["body"].convert_to_cache(self._render("body_html"), self)
+        )
+        return None if kept else (self.subject, self.body)
 
     def action_cancel_booking(self):
         self.ensure_one()
         booking = self._booking()
         if not booking:
             raise UserError(self.env._("Open the cancellation from a visit or an order."))
-        message = (self.subject, self.body) if self.notify_customer else False
         request = booking.with_env(self.env)._booking_staff_cancel(
-            self.reason_id.id, self.reason, self.fee_amount, message=message
+            self.reason_id.id, self.reason, self.fee_amount, message=self._customer_message()
         )
         return request.action_open_booking()
