@@ -99,3 +99,21 @@ class BookingSchedule(models.AbstractModel):
                     )
                 )
         return Intervals(items)
+
+    def _booking_worker_conflicts(self, start, stop):
+        """The other bookings of every kind where this booking's workers are busy during [start, stop)."""
+        self.ensure_one()
+        workers = self.booking_worker_ids
+        if not workers or not start:
+            return ()
+        stop = stop or start + timedelta(hours=1)
+        return tuple(Kind.search(domain) for Kind, domain in self._booking_busy_domains(start, stop))
+
+    def _booking_busy_domains(self, start, stop):
+        """(kind's model as superuser, domain) of the other bookings of this one's workers then."""
+        for model in self._booking_models():
+            Kind = self.env[model].sudo()
+            domain = Kind._booking_busy_domain(self.booking_worker_ids, start, stop)
+            if model == self._name:
+                domain = [("id", "!=", self.id), *domain]
+            yield Kind, domain

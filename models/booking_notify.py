@@ -1,0 +1,73 @@
+import pytz
+from babel.dates import format_skeleton, format_time
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.tools import format_amount
+from odoo.tools.misc import babel_locale_parse, get_lang
+
+
+class BookingNotify(models.AbstractModel):
+    """What the booking says: dates and money in the reader's terms, and news for its workers."""
+
+    _inherit = "booking.request.mixin"
+
+    @api.model
+    def _booking_format_datetime(self, value, partner=None, tz=None, locale=None):
+        """'Tue, Nov 24, 2026, 9:00 AM' in the reader's language and time zone (no seconds).
+
+        ``locale``: the babel locale, when the caller formats many dates (looked up once).
+        """
+        if not value:
+            return ""
+        tz = tz or (partner and partner.tz) or (self and self._booking_tz()) or "UTC"
+        local = pytz.utc.localize(value).astimezone(
+            pytz.timezone(tz if tz in pytz.all_timezones_set else "UTC")
+        )
+        locale = locale or babel_locale_parse(get_lang(self.env).code)
+        date = format_skeleton("yMMMEd", local, locale=locale)
+        time = format_time(local, format="short", locale=locale)
+        return locale.datetime_formats["medium"].replace("{1}", date).replace("{0}", time)
+
+    def _booking_tz(self):
+        """The booking's own time zone: its responsible's, else its company's, else UTC."""
+        responsible = self._booking_responsible().sudo()
+        company = self._booking_company().sudo()
+        tz = responsible.tz or company.partner_id.tz or company.resource_calendar_id.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    def _booking_format_money(self, amount):
+        return format_amount(self.env, amount, self._booking_currency())
+
+    def _booking_tell_workers(self, body):
+        """One inbox message and one toast per worker: the mobile app and web push show the first."""
+        workers = self.booking_worker_ids
+        if not workers:
+            return
+        self.sudo().message_notify(
+            body=body,
+            subject=self.env._("Booking update: %s", self.display_name),
+            partner_ids=workers.partner_id.ids,
+            author_id=self.env.user.partner_id.id,
+            model=self._name,
+            res_id=self.id,
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+        workers._bus_send(
+            "simple_notification",
+            {
+                "title": self.env._("Booking update: %s", self.display_name),
+                "message": body.striptags() if isinstance(body, Markup) else str(body),
+                "type": "warning",
+                "sticky": True,
+            },
+        )
+
+    def _booking_log(self, body):
+        """A note in the booking's chatter (staff read the history there)."""
+        self.sudo().message_post(
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
+        )
