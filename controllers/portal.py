@@ -12,6 +12,7 @@ from odoo.http import request
 from odoo.tools import SQL, format_time
 from odoo.tools.misc import babel_locale_parse, get_lang
 
+from ..models.booking_request_mixin import REQUEST_TYPES
 from ..tools.compat import expression
 from ..tools.refusal import BookingRefusal
 from .portal_forms import DATETIME_INPUT, BadInput, BookingForms
@@ -179,15 +180,16 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
         bookings, pager, pending = self._prepare_bookings_page(page, filterby)
         partner = request.env.user.partner_id
         tz = self._booking_tz(partner)
-        decisions = {b: b._booking_decision("cancel", refund=False) for b in bookings}
+        # what each row offers (no refund to work out, no undo: the list shows neither)
+        offers = {b: b._booking_offer(partner, refund=False, undo=False) for b in bookings}
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "bookings",
                 "viewer": partner,
                 "bookings": bookings,
-                "cancel_decisions": decisions,
-                "pencils": {b: self._booking_has_pencil(b, decisions[b]) for b in bookings},
+                "cancel_decisions": {b: offer.cancel for b, offer in offers.items()},
+                "pencils": {b: offer.anything for b, offer in offers.items()},
                 "pager": pager,
                 "default_url": "/my/bookings",
                 "searchbar_filters": filters,
@@ -245,18 +247,6 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
             )
         return {"name": booking.display_name, "ok": True, "message": message}
 
-    def _booking_has_pencil(self, booking, cancel=None):
-        """Whether the Make changes dialog offers something for this booking (its pencil shows).
-
-        ``cancel``: the row's cancellation decision when the page has it already.
-        """
-        if booking.booking_pending_request_id:
-            return False
-        cancel = cancel or booking._booking_decision("cancel", refund=False)
-        return not cancel.closed or any(
-            not booking._booking_refusal(kind, {}) for kind in ("change", "rebook")
-        )
-
     def _booking_bulk_done(self, results):
         request.session["booking_bulk_results"] = results
         return request.redirect("/my/bookings?bulk=1", code=303)
@@ -301,7 +291,7 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
             values = booking._booking_clean_values(request_type, values) if values else values
         except (BadInput, ValidationError) as error:
             return self._booking_json({"error": error.args[0]}, 400)
-        decision = booking._booking_decision(request_type, values)
+        decision = booking._booking_decision(request_type, values, viewer=visitor.partner)
         return self._booking_json(decision.as_json(booking._booking_format_money))
 
     @http.route(
@@ -494,18 +484,11 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
     def _prepare_booking_values(self, visitor, action=None, form=None):
         """What the booking page shows; reads only (a GET changes nothing)."""
         booking = visitor.booking
-        decisions = booking._booking_decisions()
         viewer = visitor.partner
+        offer = booking._booking_offer(viewer)
         pending = booking.booking_pending_request_id
         own_pending = pending if booking._booking_is_own(pending, viewer) else pending.browse()
-        last = (
-            booking._booking_last_cancellation()
-            if booking._booking_is_cancelled()
-            else booking.booking_request_ids.browse()
-        )
-        undo_deadline = booking._booking_is_own(last, viewer) and last._undo_deadline()
-        # a link without its recipient's signature shows the booking; only its customers act
-        may_act = bool(viewer) and not pending
+        undo = offer.undo
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -518,24 +501,27 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
                 "link_query": f"?{visitor.query}" if visitor.link else "",
                 "company": booking._booking_company().sudo(),
                 "action": action if action in ("cancel", "change", "rebook", "undo") else None,
-                "decisions": decisions,
+                # an email's link to an action no longer offered says why instead of opening a form
+                "closed_action": action in REQUEST_TYPES and viewer and offer[action].closed and action,
+                "offer": offer,
+                "decisions": offer,
                 "viewer": viewer,
-                "can_cancel": may_act and not decisions["cancel"].closed,
-                "can_change": may_act and not decisions["change"].closed,
-                "can_rebook": may_act and not decisions["rebook"].closed,
+                # a link without its recipient's signature shows the booking; only its customers act
+                "can_cancel": bool(viewer) and offer.cancel.offered,
+                "can_change": bool(viewer) and offer.change.offered,
+                "can_rebook": bool(viewer) and offer.rebook.offered,
                 # each customer sees their own requests: another attendee's words and fees are theirs
                 "requests": booking.booking_request_ids.filtered(
                     lambda r: booking._booking_is_own(r, viewer)
                 ).sorted("id", reverse=True),
                 "pending": own_pending,
-                "others_pending": pending and not own_pending,
                 "proposals": own_pending.proposal_ids,
                 "reasons": request.env["booking.cancel.reason"].sudo().search([]),
                 "services": booking._booking_services() - booking._booking_product(),
                 "time_blocks": booking._booking_company().sudo().booking_time_block_ids,
                 "proposal_asked": request.httprequest.args.get("proposal"),
-                "undo_request": last if undo_deadline else None,
-                "undo_deadline": undo_deadline,
+                "undo_request": booking._booking_last_cancellation() if undo and undo.offered else None,
+                "undo": undo,
                 "duration_hours": self._booking_hours(booking),
                 "form": form or {},
                 **self._booking_formatters(visitor.tz),

@@ -13,6 +13,7 @@ from . import (
     booking_change_request_money,
     booking_request_mixin,
     booking_decision,
+    booking_fees,
     booking_intake,
     booking_outside,
     booking_notify,

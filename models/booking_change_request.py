@@ -15,6 +15,8 @@ ENGINE_FIELDS = {
     "partner_id",
     "channel",
     "window",
+    "outcome",
+    "decision_message",
     "reason_id",
     "reason",
     "requested_start",
@@ -30,6 +32,7 @@ ENGINE_FIELDS = {
     "decided_on",
     "notice_hours",
     "fee_amount",
+    "fee_total",
     "currency_id",
     "fee_invoice_id",
     "fee_invoiced_amount",
@@ -90,9 +93,18 @@ class BookingChangeRequest(models.Model):
         readonly=True,
     )
     window = fields.Selection(
-        [("review", "Review"), ("free", "Free (auto-approved)")],
+        [("review", "Review window"), ("free", "Free window")],
         readonly=True,
-        help="The policy window the request fell in when submitted.",
+        help="The policy window the request's notice fell in when submitted.",
+    )
+    outcome = fields.Selection(
+        [("review", "Sent for review"), ("free", "Approved at once")],
+        string="Decided when filed",
+        readonly=True,
+        help="What the rules decided when the request was filed: its customer was told so.",
+    )
+    decision_message = fields.Char(
+        string="The customer was told", readonly=True, help="The decision's words, as the customer read them."
     )
     reason_id = fields.Many2one("booking.cancel.reason", readonly=True)
     reason = fields.Text(string="Customer's words", readonly=True)
@@ -124,9 +136,9 @@ class BookingChangeRequest(models.Model):
     fee_total = fields.Monetary(
         string="Fee, taxes included",
         currency_field="currency_id",
-        compute="_compute_fee_total",
+        readonly=True,
         groups=REVIEWER_GROUP,
-        help="The fee as invoiced, taxes included.",
+        help="The fee as it is invoiced, taxes included, as decided when the request was filed.",
     )
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     fee_invoice_id = fields.Many2one(
@@ -207,14 +219,6 @@ class BookingChangeRequest(models.Model):
     def _compute_booking_name(self):
         for request in self:
             request.booking_name = request.sudo()._booking().display_name
-
-    @api.depends("fee_amount", "fee_invoice_id.amount_total")
-    def _compute_fee_total(self):
-        for request in self.sudo():
-            booking = request._booking()
-            request.fee_total = request.fee_invoice_id.amount_total or (
-                booking._booking_fee_total(request.fee_amount, request.partner_id) if booking else 0.0
-            )
 
     @api.depends("requested_start", "requested_stop", "state")
     def _compute_conflicts(self):

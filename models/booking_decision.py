@@ -12,23 +12,24 @@ class BookingDecision(models.AbstractModel):
 
     _inherit = "booking.request.mixin"
 
-    def _booking_decision(self, request_type, values=None, conflicts=None, refund=True):
+    def _booking_decision(self, request_type, values=None, viewer=None, available=None, refund=True):
         """The one decision for a request of ``request_type`` with ``values``, made now.
 
         ``values`` are request fields (``requested_start``, ``requested_stop``,
-        ``requested_product_id``, ``requested_time_block_id``...). The portal, the
-        list, the dialog, the bulk panel, the emails and the engine all read it.
-        ``conflicts``: the workers' other bookings at the new time when already known
-        (the free times of a day are free). ``refund``: whether to work out what a paid
-        order refunds (the list, which does not show it, skips it).
+        ``requested_product_id``, ``requested_time_block_id``...); ``viewer``, the customer
+        asking (their own pending request or another attendee's closes it differently). The
+        portal, the list, the dialog, the bulk panel, the emails and the engine all read it.
+        ``available``: True when the new time is already known to be free for the workers
+        (the free times of a day); ``refund``: whether to work out what a paid order refunds
+        (the list, which does not show it, skips it).
         """
         self.ensure_one()
         values = values or {}
-        refusal = self._booking_refusal(request_type, values)
-        if refusal:
-            return policy.Decision(request_type, CLOSED, CLOSED, refusal)
-        company = self._booking_company()
         notice = self._booking_notice() if self._booking_start() else 0.0
+        refusal = self._booking_refusal(request_type, values, viewer)
+        if refusal:
+            return policy.Decision(request_type, CLOSED, CLOSED, refusal, notice=notice)
+        company = self._booking_company()
         if request_type == "cancel":
             window = policy.window(
                 notice,
@@ -48,7 +49,7 @@ class BookingDecision(models.AbstractModel):
             company.booking_change_auto_approve,
             company.booking_change_auto_approve_hours,
         )
-        return self._booking_change_decision(request_type, window, notice, values, conflicts)
+        return self._booking_change_decision(request_type, window, notice, values, available)
 
     def _booking_cancel_decision(self, window, notice, refund=True):
         fee = self._booking_cancel_fee(notice)
@@ -60,22 +61,19 @@ class BookingDecision(models.AbstractModel):
         else:
             message = self.env._("Your cancellation will be sent to our team for review.")
         return policy.Decision(
-            "cancel",
-            window,
-            window,
-            message,
-            fee=fee,
-            fee_total=fee_total,
-            refund=refund,
+            "cancel", window, window, message, fee=fee, fee_total=fee_total, refund=refund, notice=notice
         )
 
-    def _booking_change_decision(self, request_type, window, notice, values, conflicts=None):
+    def _booking_change_decision(self, request_type, window, notice, values, available=None):
         start, stop = values.get("requested_start"), values.get("requested_stop")
-        if conflicts is None:
-            conflicts = self._booking_worker_conflicts(start, stop) if start else ()
+        working, busy = True, False
+        if start and not available:
+            working, conflicts = self._booking_availability(start, stop or start + self._booking_duration())
+            busy = any(conflicts)
         reasons = policy.change_review_reasons(
             time_only=self._booking_is_time_only(values),
-            workers_free=not any(conflicts),
+            workers_free=not busy,
+            working=working,
             fee_now=bool(self._booking_cancel_fee(notice)),
             time_block=bool(values.get("requested_time_block_id")),
         )
@@ -97,12 +95,13 @@ class BookingDecision(models.AbstractModel):
             )
         else:
             message = self._booking_review_message(request_type, window, reasons)
-        return policy.Decision(request_type, outcome, window, message)
+        return policy.Decision(request_type, outcome, window, message, notice=notice, reasons=reasons)
 
     def _booking_review_message(self, request_type, window, reasons):
         why = {
             policy.TIME_BLOCK: self.env._("we set the exact time within the block you pick"),
             policy.NOT_ONLY_TIME: self.env._("a change of service, duration or notes needs our team"),
+            policy.OFF_HOURS: self.env._("the people assigned do not work at that time"),
             policy.WORKERS_BUSY: self.env._("the people assigned are busy at that time"),
             policy.FEE_NOW: self.env._("it is late: a cancellation now would carry a fee"),
         }
@@ -114,12 +113,34 @@ class BookingDecision(models.AbstractModel):
             return self.env._("Your request to book again will be sent to our team for review (%s).", reason)
         return self.env._("Your change will be sent to our team for review (%s).", reason)
 
-    def _booking_decisions(self):
-        """The decision of each request type with no values: what the page offers."""
-        return {request_type: self._booking_decision(request_type) for request_type in REQUEST_TYPES}
+    def _booking_offer(self, viewer=None, refund=True, undo=True):
+        """What the booking offers ``viewer`` now: each action's decision, and the undo of theirs.
 
-    def _booking_refusal(self, request_type, values):
-        """Why a request of this type is closed now, in words; None when it is open."""
+        ``refund`` and ``undo``: whether to work them out (the list shows neither).
+        """
+        decisions = {
+            request_type: self._booking_decision(request_type, viewer=viewer, refund=refund)
+            for request_type in REQUEST_TYPES
+        }
+        return policy.Offer(**decisions, undo=self._booking_undo_decision(viewer) if undo else None)
+
+    def _booking_undo_decision(self, viewer):
+        """Undoing ``viewer``'s own cancellation: offered until when, or why not; None when there is none."""
+        last = self._booking_last_cancellation() if self._booking_is_cancelled() else None
+        if not last or last.channel == "backend" or not self._booking_is_own(last, viewer):
+            return None
+        refusal = last._undo_refusal()
+        if refusal:
+            return policy.Decision("undo", CLOSED, CLOSED, refusal)
+        deadline = last._undo_deadline()
+        message = self.env._(
+            "You can undo this cancellation until %s.",
+            self._booking_format_datetime(deadline, partner=viewer),
+        )
+        return policy.Decision("undo", FREE, FREE, message, deadline=deadline)
+
+    def _booking_refusal(self, request_type, values, viewer=None):
+        """Why a request of this type is closed now for ``viewer``, in words; None when it is open."""
         company = self._booking_company()
         allowed = company.booking_portal_cancel if request_type == "cancel" else company.booking_portal_change
         if not allowed:
@@ -130,6 +151,9 @@ class BookingDecision(models.AbstractModel):
             return self.env._(
                 "Online changes are not offered. Please contact %s.", self._booking_contact_text()
             )
+        pending = self._booking_pending_refusal(viewer)
+        if pending:
+            return pending
         if request_type == "rebook":
             return self._booking_rebook_refusal(values)
         if self._booking_is_cancelled():
@@ -147,6 +171,22 @@ class BookingDecision(models.AbstractModel):
             return self._booking_change_limit_refusal(values)
         return None
 
+    def _booking_pending_refusal(self, viewer):
+        """One request at a time per booking: theirs, or another attendee's, waits for our answer."""
+        pending = self.booking_pending_request_id
+        if not pending:
+            return None
+        if self._booking_is_own(pending, viewer):
+            return self.env._(
+                "Your request %(name)s for this booking is still waiting for an answer: "
+                "withdraw it first, or wait for our reply.",
+                name=pending.name,
+            )
+        return self.env._(
+            "Another attendee's request for this booking is waiting for our answer: "
+            "please try again once it is answered."
+        )
+
     def _booking_cutoff_message(self):
         return self.env._(
             "Online changes close %(hours)s hours before the start. Please contact %(contact)s.",
@@ -163,7 +203,8 @@ class BookingDecision(models.AbstractModel):
                 "This booking was cancelled by our team: please contact %s to book it again.",
                 self._booking_contact_text(),
             )
-        return self._booking_too_close_refusal(values.get("requested_start"))
+        # booking again moves it: the same limits as a change
+        return self._booking_change_limit_refusal(values)
 
     def _booking_too_close_refusal(self, start):
         """A new time inside the cutoff, or past, is not booked online."""
@@ -198,9 +239,14 @@ class BookingDecision(models.AbstractModel):
         return self._booking_too_close_refusal(start)
 
     def _booking_approved_change_count(self):
+        """The approved moves customers made online: changes and bookings again."""
         return len(
             self.booking_request_ids.filtered(
-                lambda r: r.request_type == "change" and r.state == "approved" and r.channel != "backend"
+                lambda r: (
+                    r.request_type in ("change", "rebook")
+                    and r.state == "approved"
+                    and r.channel != "backend"
+                )
             )
         )
 
@@ -226,43 +272,6 @@ class BookingDecision(models.AbstractModel):
     def _booking_notice(self, start=None):
         """Hours from now to ``start`` (default: the booking's start)."""
         return policy.notice_hours(fields.Datetime.now(), start or self._booking_start())
-
-    def _booking_cancel_fee(self, notice):
-        """The late-cancellation fee (untaxed), rounded in the booking's currency."""
-        company = self._booking_company()
-        rule = policy.matching_fee_rule(notice, company.sudo().booking_fee_rule_ids)
-        currency = self._booking_currency()
-        # the price is read only when a percent rule needs it (it can cost a query per booking)
-        price = self._booking_price() if rule and rule.fee_type == "percent" else 0.0
-        amount = policy.fee_amount(rule, price)
-        if rule and rule.fee_type == "fixed" and company.currency_id != currency:
-            amount = company.currency_id._convert(amount, currency, company, fields.Date.today())
-        return currency.round(amount)
-
-    def _booking_fee_product(self):
-        company = self._booking_company()
-        return company.booking_fee_product_id or self.env.ref("booking_change_request.product_booking_fee")
-
-    def _booking_fee_taxes(self, partner=None):
-        """The fee invoice line's taxes: the fee product's, mapped by the customer's fiscal position."""
-        company = self._booking_company()
-        product = self._booking_fee_product().sudo()
-        taxes = product.taxes_id._filter_taxes_by_company(company)
-        partner = partner or self._booking_invoice_partner()
-        fiscal_position = self.env["account.fiscal.position"].sudo().with_company(company)
-        return fiscal_position._get_fiscal_position(partner).map_tax(taxes)
-
-    def _booking_fee_total(self, fee, partner=None):
-        """The fee as it will be invoiced, taxes included."""
-        if not fee:
-            return 0.0
-        currency = self._booking_currency()
-        taxes = self._booking_fee_taxes(partner)
-        return taxes.compute_all(fee, currency, 1.0, self._booking_fee_product(), partner)["total_included"]
-
-    def _booking_invoice_partner(self):
-        """Who a fee invoice is addressed to."""
-        return self._booking_customers()[:1]
 
     def _booking_contact_text(self):
         """Whom a refused customer should contact."""

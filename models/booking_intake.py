@@ -32,14 +32,13 @@ class BookingIntake(models.AbstractModel):
         self._booking_check_requester(partner, channel)
         self._booking_lock()
         values = self._booking_clean_values(request_type, values)
-        decision = self._booking_decision(request_type, values)
+        decision = self._booking_decision(request_type, values, viewer=partner)
         if decision.outcome == FREE and request_type != "cancel" and not review:
             # it takes the workers' time at once: decide again once no one else can take it
             self._booking_lock_workers()
-            decision = self._booking_decision(request_type, values)
+            decision = self._booking_decision(request_type, values, viewer=partner)
         if decision.closed:
             raise BookingRefusal(decision.message)
-        self._booking_check_no_pending(partner)
         self._booking_check_daily_limit()
         # the partial unique index sees decided requests only once flushed
         self.env["booking.change.request"].flush_model(["state"])
@@ -53,24 +52,6 @@ class BookingIntake(models.AbstractModel):
         # monetary values written here would need that caller to read order lines.
         request.env.flush_all()
         return request
-
-    def _booking_check_no_pending(self, partner):
-        pending = self.booking_pending_request_id
-        if pending and self._booking_is_own(pending, partner):
-            raise BookingRefusal(
-                self.env._(
-                    "Your request %(name)s for this booking is still waiting for an answer: "
-                    "withdraw it first, or wait for our reply.",
-                    name=pending.name,
-                )
-            )
-        if pending:
-            raise BookingRefusal(
-                self.env._(
-                    "Another attendee's request for this booking is waiting for our answer: "
-                    "please try again once it is answered."
-                )
-            )
 
     def _booking_check_daily_limit(self):
         """A booking takes so many customers' requests a day (each one emails and alerts people)."""
@@ -201,8 +182,11 @@ class BookingIntake(models.AbstractModel):
             "request_type": request_type,
             "partner_id": partner.id,
             "channel": channel,
+            # what was decided, as the customer was told: nothing recomputes it later
             "window": decision.window if decision.window != CLOSED else REVIEW,
-            "notice_hours": self._booking_notice() if self._booking_start() else 0.0,
+            "outcome": decision.outcome if channel != "backend" else False,
+            "decision_message": decision.message if channel != "backend" else False,
+            "notice_hours": decision.notice,
             "company_id": self._booking_company().id,
             "currency_id": self._booking_currency().id,
             "user_id": self._booking_responsible().id,
@@ -212,6 +196,5 @@ class BookingIntake(models.AbstractModel):
             self._booking_request_field(): self.id,
         }
         if request_type == "cancel":
-            vals["fee_amount"] = decision.fee
-            vals["refund_amount"] = decision.refund
+            vals.update(fee_amount=decision.fee, fee_total=decision.fee_total, refund_amount=decision.refund)
         return vals

@@ -40,13 +40,16 @@ class BookingOutside(models.AbstractModel):
         """
         self._booking_end_pending(request_type)
         partner = self._booking_customers()[:1] or self._booking_company().partner_id
-        decision = policy.Decision(request_type, REVIEW, REVIEW, "")
+        notice = self._booking_notice() if self._booking_start() else 0.0
+        decision = policy.Decision(request_type, REVIEW, REVIEW, "", notice=notice)
         vals = self._booking_prepare_request_vals(request_type, partner, {}, "backend", decision)
         vals.update(values)
         if request_type == "cancel":
             # the forecast a customer's cancellation shows in its dialog, made with the staff's fee
             fee_total = self._booking_fee_total(vals.get("fee_amount", 0.0))
-            vals["refund_amount"] = policy.refund_amount(self._booking_paid(), fee_total)
+            vals.update(
+                fee_total=fee_total, refund_amount=policy.refund_amount(self._booking_paid(), fee_total)
+            )
         request = self.env["booking.change.request"].sudo().create(vals)
         request._approve(apply=apply, decided_by=self.env.user, customer_message=customer_message)
         return request

@@ -18,7 +18,9 @@ def to_utc(intervals):
 
 
 class BookingSchedule(models.AbstractModel):
-    """The customer's schedule: the times of a day when a booking's workers are free and working."""
+    """Availability, one computation: the workers' working hours (less leaves) less their other
+    bookings. The free times of a day, the decision, the reviewer's conflicts and a staff move
+    all read it."""
 
     _inherit = "booking.request.mixin"
 
@@ -43,11 +45,20 @@ class BookingSchedule(models.AbstractModel):
             while candidate + length <= stop:
                 naive = candidate.astimezone(pytz.utc).replace(tzinfo=None)
                 values = {"requested_start": naive, "requested_stop": naive + length}
-                decision = self._booking_decision(request_type, values, conflicts=())
+                decision = self._booking_decision(request_type, values, available=True)
                 if not decision.closed:
                     slots.append((naive, naive + length, decision))
                 candidate += SLOT_STEP
         return slots
+
+    def _booking_availability(self, start, stop):
+        """(whether the workers all work during [start, stop), their other bookings then) in naive UTC."""
+        self.ensure_one()
+        aware_start, aware_stop = pytz.utc.localize(start), pytz.utc.localize(stop)
+        worked = sum(
+            (b - a for a, b, _recs in self._booking_working_intervals(aware_start, aware_stop)), timedelta()
+        )
+        return worked >= stop - start, self._booking_worker_conflicts(start, stop)
 
     def _booking_working_intervals(self, start, stop):
         """When every worker works between the aware ``start`` and ``stop`` (their working hours,

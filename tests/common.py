@@ -74,9 +74,33 @@ class BookingCase(TransactionCase):
             email="rita@example.com",
         )
         cls.reason = cls.env.ref("booking_change_request.reason_schedule_conflict")
+        # workers work at any hour unless a test gives them hours (tests/test_schedule.py does)
+        cls.company.resource_calendar_id = cls.make_hours("Always", 0, 24)
         cls.company.booking_service_product_ids = [Command.set((cls.walk | cls.grooming).ids)]
         cls.fee_product = cls.env.ref("booking_change_request.product_booking_fee")
         cls.fee_product.taxes_id = False
+
+    @classmethod
+    def make_hours(cls, name, hour_from, hour_to, days=range(7), tz="Europe/Brussels"):
+        """Working hours from ``hour_from`` to ``hour_to`` on ``days`` (0: Monday), in ``tz``."""
+        return cls.env["resource.calendar"].create(
+            {
+                "name": name,
+                "tz": tz,
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"{name} {day}",
+                            "dayofweek": str(day),
+                            "hour_from": hour_from,
+                            "hour_to": hour_to,
+                        }
+                    )
+                    for day in days
+                ],
+            }
+        )
 
     # ------------------------------------------------------------------
     # Bookings

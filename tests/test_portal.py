@@ -154,7 +154,10 @@ class TestPortalPages(BookingHttpCase):
             booking.invalidate_recordset()
             self.assertEqual(booking.write_date, write_date)
             self.assertUnchanged(booking)
-            self.assertIn('data-booking-action="rebook"', page.text)
+            # book again is not offered for a booking that is on: the page says why, no form opens
+            self.assertIn("o_booking_action_closed", page.text)
+            self.assertIn("Only a cancelled booking can be booked again.", page.text)
+            self.assertNotIn('data-booking-action="rebook"', page.text)
 
     def test_started_or_cancelled_booking_link(self):
         """A link of a started booking says so; of one the customer cancelled, offers Book again."""

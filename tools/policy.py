@@ -15,6 +15,7 @@ MAX_DURATION_HOURS = 24 * 14
 
 # Why a change (or book again) goes to review although its window is free.
 NOT_ONLY_TIME = "not_only_time"  # no new time, or a new service or duration
+OFF_HOURS = "off_hours"  # the workers do not work then
 WORKERS_BUSY = "workers_busy"
 FEE_NOW = "fee_now"  # a cancellation made now would carry a fee
 TIME_BLOCK = "time_block"  # the reviewer picks the exact time
@@ -22,7 +23,11 @@ TIME_BLOCK = "time_block"  # the reviewer picks the exact time
 
 @dataclass
 class Decision:
-    """What happens to a request made now: read by the portal, the emails and the engine."""
+    """What happens to a request made now: read by the portal, the emails and the engine.
+
+    ``request_type`` is ``cancel``, ``change``, ``rebook`` or ``undo``. A closed decision's
+    message says why and whom to contact; an open one's says what will happen.
+    """
 
     request_type: str
     outcome: str  # closed, review or free
@@ -31,10 +36,17 @@ class Decision:
     fee: float = 0.0  # untaxed, as on the request
     fee_total: float = 0.0  # as invoiced, taxes included
     refund: float = 0.0  # what a paid order's customer gets back
+    notice: float = 0.0  # hours from now to the booking's start (or the new start)
+    reasons: tuple = ()  # why an open window still goes to review
+    deadline: object = None  # until when it stays offered (an undo)
 
     @property
     def closed(self):
         return self.outcome == CLOSED
+
+    @property
+    def offered(self):
+        return self.outcome != CLOSED
 
     def as_json(self, format_amount):
         """The dialog's view of the decision; ``format_amount(amount)`` formats money."""
@@ -46,7 +58,26 @@ class Decision:
             "fee_text": format_amount(self.fee_total) if self.fee_total else "",
             "refund": self.refund,
             "refund_text": format_amount(self.refund) if self.refund else "",
+            "reasons": list(self.reasons),
         }
+
+
+@dataclass
+class Offer:
+    """What a booking offers one customer now: each action with its decision (and why not)."""
+
+    cancel: Decision
+    change: Decision
+    rebook: Decision
+    undo: Decision | None = None  # None: no cancellation of theirs to undo
+
+    def __getitem__(self, request_type):
+        return getattr(self, request_type)
+
+    @property
+    def anything(self):
+        """Whether any action is offered (the list's pencil)."""
+        return any(d.offered for d in (self.cancel, self.change, self.rebook))
 
 
 def notice_hours(now, start):
@@ -72,13 +103,15 @@ def outcome(notice_window, review_reasons=()):
     return notice_window
 
 
-def change_review_reasons(*, time_only, workers_free, fee_now, time_block=False):
+def change_review_reasons(*, time_only, workers_free, fee_now, time_block=False, working=True):
     """Why a change that is otherwise in the free window still needs a person."""
     reasons = []
     if time_block:
         reasons.append(TIME_BLOCK)
     elif not time_only:
         reasons.append(NOT_ONLY_TIME)
+    if not working:
+        reasons.append(OFF_HOURS)
     if not workers_free:
         reasons.append(WORKERS_BUSY)
     if fee_now:
@@ -89,6 +122,11 @@ def change_review_reasons(*, time_only, workers_free, fee_now, time_block=False)
 def duration_ok(hours):
     """Durations from 15 minutes to 14 days (also refuses nan and inf)."""
     return MIN_DURATION_HOURS <= hours <= MAX_DURATION_HOURS
+
+
+def duration_bounds():
+    """(minutes, days) of the shortest and longest booking, for the one message that says them."""
+    return round(MIN_DURATION_HOURS * 60), round(MAX_DURATION_HOURS / 24)
 
 
 def matching_fee_rule(notice, rules):
