@@ -48,10 +48,11 @@ class TaxedMoney(MoneyMixin):
         return cls.invoiced_order(start, price=100.0, taxes=cls.tax)
 
     def customer_email(self, request, subject=None):
-        emails = request.message_ids.filtered(lambda m: self.partner_a in m.partner_ids)
+        """The newest email the customer receives about ``request``, its links signed for them."""
+        emails = self.emails_to(self.partner_a, request)
         if subject:
             emails = emails.filtered(lambda m: subject in (m.subject or ""))
-        return emails[:1].body or ""
+        return emails.sorted("id", reverse=True)[:1].body_html or ""
 
     @staticmethod
     def text(html):
