@@ -31,7 +31,10 @@ class CalendarAttendee(models.Model):
         customers = self.filtered(lambda a: a._booking_is_customer()) if ours else self.browse()
         result = getattr(super(CalendarAttendee, self - customers), method)(mail_template, *args, **kwargs)
         if customers:
-            getattr(super(CalendarAttendee, customers), method)(ours, *args, **kwargs)
+            # queued, as all our emails to customers: a slow mail server never delays the visit
+            getattr(super(CalendarAttendee, customers), method)(
+                ours, *args, **{**kwargs, "force_send": False}
+            )
         return result
 
     # calendar's method emailing attendees from a template, renamed in 19.0
