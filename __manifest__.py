@@ -12,6 +12,7 @@
     "data": [
         "security/booking_security.xml",
         "security/ir.model.access.csv",
+        "security/booking_waitlist_security.xml",
         "data/ir_sequence_data.xml",
         "data/booking_cancel_reason_data.xml",
         "data/mail_activity_type_data.xml",
@@ -20,6 +21,7 @@
         "data/mail_template_data.xml",
         "data/mail_template_visit_data.xml",
         "data/ir_cron_data.xml",
+        "data/booking_waitlist_data.xml",
         "views/booking_change_request_views.xml",
         "data/ir_actions_server_data.xml",
         "views/booking_cancel_reason_views.xml",
@@ -28,6 +30,7 @@
         "views/calendar_event_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/booking_waitlist_views.xml",
         "views/booking_email_templates.xml",
         "views/portal_templates.xml",
         "views/portal_dialog_templates.xml",

@@ -9,6 +9,10 @@ from . import (
     booking_request_mixin,
     booking_links,
     booking_schedule,
+    booking_waitlist,
+    booking_waitlist_offer,
+    booking_waitlist_booking,
+    booking_waitlist_matching,
     booking_time_block,
     calendar_attendee,
     calendar_event,
@@ -17,4 +21,6 @@ from . import (
     res_config_settings,
     res_users,
     sale_order,
+    booking_waitlist_kinds,
+    res_company_waitlist,
 )

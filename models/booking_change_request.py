@@ -616,6 +616,8 @@ class BookingChangeRequest(models.Model):
             if request.request_type == "cancel":
                 request._cancel_money()
             request._notify_decision(customer_message)
+            # the time it freed goes to the customers waiting for an earlier one (the move-up list)
+            booking._booking_time_freed(request.previous_start, request.previous_stop, request)
 
     def _expire(self, note):
         """End pending requests made moot (the booking started, or staff acted on it)."""

@@ -19,4 +19,5 @@ from . import (
     test_secrets,
     test_security,
     test_undo_refund,
+    test_waitlist,
 )
