@@ -35,6 +35,7 @@
         "views/portal_templates.xml",
         "views/portal_dialog_templates.xml",
         "views/portal_calendar_templates.xml",
+        "views/portal_waitlist_templates.xml",
         "wizard/booking_cancel_wizard_views.xml",
         "wizard/booking_deny_wizard_views.xml",
         "wizard/booking_time_wizard_views.xml",

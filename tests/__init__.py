@@ -20,4 +20,7 @@ from . import (
     test_security,
     test_undo_refund,
     test_waitlist,
+    test_waitlist_concurrency,
+    test_waitlist_portal,
+    test_waitlist_tours,
 )
