@@ -31,8 +31,8 @@ class BookingSignedMail(models.AbstractModel):
         return {}
 
     def _booking_access_button(self, partner):
-        """The email's main button for ``partner`` (a dict as in recipients groups), or None."""
-        return None
+        """The email's main button for ``partner`` (a dict as in recipients groups); empty: none."""
+        return {}
 
     def _notify_get_classified_recipients_iterator(self, message, recipients_data, *args, **kwargs):
         # each customer whose links are signed gets an email of their own
