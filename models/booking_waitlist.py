@@ -196,33 +196,36 @@ class BookingWaitlist(models.Model):
 
     def _notify_customer(self, template_xmlid, record=None):
         """Email the customer from an editable template rendered on ``record`` (the wish or an offer)."""
-        wish = self.sudo()
-        partner = wish.partner_id
-        if not partner.email:
-            return
-        record = (record or wish).sudo()
+        self.ensure_one()
+        self.env["booking.waitlist"]._notify_customers(template_xmlid, (record or self).sudo())
+
+    @api.model
+    def _notify_customers(self, template_xmlid, records):
+        """Email the customer of each of ``records`` (wishes, or offers) from one template, rendered
+        for all of them at once; each email is posted on its wish, where the customer's links are
+        signed for them when it is sent."""
         template = self.env.ref(template_xmlid).sudo()
-        booking = wish._booking()
-        add_context = {"booking_url": wish._booking_page_url()}
-        subject = template._render_field("subject", record.ids, compute_lang=True)[record.id]
-        body = template._render_field(
-            "body_html",
-            record.ids,
-            compute_lang=True,
-            add_context=add_context,
-            options={"post_process": True},
-        )[record.id]
-        email_from = template._render_field("email_from", record.ids)[record.id]
-        author = booking._booking_responsible().partner_id or wish.company_id.partner_id
-        # Odoo never notifies the current user: a customer asking from the portal is one
-        wish.with_context(mail_notify_author=partner == self.env.user.partner_id).message_post(
-            body=Markup(body or ""),
-            subject=subject,
-            email_from=email_from or None,
-            partner_ids=partner.ids,
-            message_type="comment",
-            subtype_xmlid=CUSTOMER_EMAIL,
-            author_id=author.id,
-            email_layout_xmlid="mail.mail_notification_light",
-            force_send=False,
+        records = records.sudo().filtered(lambda r: r.partner_id.email)
+        if not records:
+            return
+        subjects = template._render_field("subject", records.ids, compute_lang=True)
+        bodies = template._render_field(
+            "body_html", records.ids, compute_lang=True, options={"post_process": True}
         )
+        senders = template._render_field("email_from", records.ids)
+        for record in records:
+            wish = record if record._name == self._name else record.waitlist_id
+            partner = wish.partner_id
+            author = wish._booking()._booking_responsible().partner_id or wish.company_id.partner_id
+            # Odoo never notifies the current user: a customer asking from the portal is one
+            wish.with_context(mail_notify_author=partner == self.env.user.partner_id).message_post(
+                body=Markup(bodies[record.id] or ""),
+                subject=subjects[record.id],
+                email_from=senders[record.id] or None,
+                partner_ids=partner.ids,
+                message_type="comment",
+                subtype_xmlid=CUSTOMER_EMAIL,
+                author_id=author.id,
+                email_layout_xmlid="mail.mail_notification_light",
+                force_send=False,
+            )

@@ -68,8 +68,9 @@ class BookingWaitlistMatching(models.AbstractModel):
         for vals in values[:1]:
             vals["freed_count"] = int(not made)  # the pivot counts each freed time once
         offers = Offer.create(values)
-        for offer in offers:
-            offer.waitlist_id._notify_customer("booking_change_request.mail_template_waitlist_offer", offer)
+        self.env["booking.waitlist"]._notify_customers(
+            "booking_change_request.mail_template_waitlist_offer", offers
+        )
         return offers
 
     def _booking_waitlist_pick(self, freed, request, wanted):

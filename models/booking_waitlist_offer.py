@@ -192,3 +192,7 @@ class BookingWaitlistOffer(models.Model):
         if not isinstance(value, datetime):
             return ""
         return self.waitlist_id._format_customer_datetime(value)
+
+    def _booking_page_url(self):
+        """The booking's page showing this offer first (a plain link: signed in the customer's email)."""
+        return f"{self.waitlist_id._booking_page_url()}?offer={self.id}#booking_waitlist"

@@ -135,6 +135,41 @@ class TestWaitlistMatching(WaitlistCase):
         self.assertEqual([len(w.offer_ids) for w in wishes[3:]], [1, 1], "the next in line")
         self.assertEqual(wishes.mapped("state"), ["waiting"] * 5)
 
+    def test_deadline_at_the_cutoff(self):
+        """A time soon after the cutoff is offered until the cutoff, not the company's full minutes."""
+        waiting = self.wait(self.make_visit(NOW + 8 * DAY, partner=self.partner_b))
+        soon = self.make_visit(NOW + 25 * HOUR)
+        soon.with_user(self.reviewer)._booking_staff_cancel(message=False)
+        self.assertEqual(waiting.offer_ids.expires_on, NOW + HOUR)
+
+    def test_matching_queries_do_not_grow(self):
+        """Matching a freed time makes the same queries whether 4 or 30 customers wait for it."""
+        freed = self.make_visit(NOW + 2 * DAY)
+        self.company.booking_waitlist = False
+        request = self.cancel(freed)
+        self.company.booking_waitlist = True
+
+        def add_wishes(count):
+            for index in range(count):
+                self.wait(self.make_visit(NOW + 3 * DAY + index * HOUR, partner=self.customers[index % 5]))
+
+        def match():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            offers = freed._booking_time_freed(request.previous_start, request.previous_stop, request)
+            self.env.flush_all()
+            count = self.cr.sql_log_count - before
+            self.assertEqual(len(offers), 3)
+            offers.unlink()
+            return count
+
+        add_wishes(4)
+        match()  # warm: templates compiled
+        small = match()
+        add_wishes(26)
+        self.assertEqual(match(), small)
+
     def test_company_switch(self):
         """Without the move-up list, nothing is offered and nobody can ask."""
         self.company.booking_waitlist = False
