@@ -100,6 +100,8 @@ class BookingWaitlist(models.Model):
 
     def action_open_booking(self):
         self.ensure_one()
+        if not self.env.su and not self.env.user.has_group(REVIEWER_GROUP):
+            raise AccessError(self.env._("Only booking reviewers open bookings from the move-up list."))
         booking = self._booking()
         return {
             "type": "ir.actions.act_window",

@@ -81,6 +81,8 @@ class BookingWaitlistBooking(models.AbstractModel):
             raise BookingRefusal(refusal)
         days = booking._booking_waitlist_check_days(date_from, date_to)
         wish = booking._booking_waitlist_own(partner)
+        if wish and (wish.date_from, wish.date_to) == (days["date_from"], days["date_to"]):
+            return wish  # asked twice: nothing new to confirm
         if wish:
             wish.write(days)
         else:
