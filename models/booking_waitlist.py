@@ -45,7 +45,15 @@ class BookingWaitlist(models.Model):
         tracking=True,
         index=True,
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        precompute=True,
+        required=True,
+        readonly=True,
+        index=True,
+    )
     offer_ids = fields.One2many("booking.waitlist.offer", "waitlist_id", string="Offers", readonly=True)
     offer_count = fields.Integer(string="Offers made", compute="_compute_offer_count")
 
@@ -60,6 +68,12 @@ class BookingWaitlist(models.Model):
         for wish in self:
             if wish.date_to <= wish.date_from:
                 raise ValidationError(self.env._("The last day must come after the first."))
+
+    @api.depends("event_id", "order_id")
+    def _compute_company_id(self):
+        for wish in self:
+            booking = (wish.event_id or wish.order_id).sudo()
+            wish.company_id = booking._booking_company() if booking else wish.company_id or self.env.company
 
     @api.depends("event_id", "order_id")
     def _compute_booking(self):

@@ -31,7 +31,14 @@ class BookingWaitlistOffer(models.Model):
         readonly=True,
         index=True,
     )
-    expires_on = fields.Datetime(string="Stands until", required=True, readonly=True)
+    expires_on = fields.Datetime(
+        string="Stands until",
+        compute="_compute_expires_on",
+        store=True,
+        precompute=True,
+        required=True,
+        readonly=True,
+    )
     request_id = fields.Many2one(
         "booking.change.request",
         string="Freed by",
@@ -59,6 +66,15 @@ class BookingWaitlistOffer(models.Model):
         for offer in self:
             if offer.stop <= offer.start:
                 raise ValidationError(self.env._("An offered time ends after it starts."))
+
+    @api.depends("waitlist_id", "start")
+    def _compute_expires_on(self):
+        """The company's minutes from now, never past the cutoff before the time (when not given)."""
+        now = fields.Datetime.now()
+        for offer in self:
+            company = offer.waitlist_id.company_id or self.env.company
+            minutes, cutoff = company.booking_waitlist_offer_minutes, company.booking_cutoff_hours
+            offer.expires_on = offer.start and waitlist.offer_deadline(now, minutes, offer.start, cutoff)
 
     @api.depends("start", "stop", "state")
     def _compute_hours(self):

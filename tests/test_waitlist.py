@@ -328,6 +328,19 @@ class TestWaitlistAsking(WaitlistCase):
         self.assertEqual(first.date_to, visit.start, "never past the booking itself")
         self.assertEqual(len(self.emails_to(self.partner_a, first)), 2, "a confirmation each time")
 
+    def test_records_made_directly(self):
+        """A wish made by hand takes its booking's company; an offer, the company's deadline."""
+        visit = self.make_visit(NOW + 8 * DAY)
+        wish = self.env["booking.waitlist"].create(
+            {"partner_id": self.partner_a.id, "event_id": visit.id, "date_from": NOW, "date_to": visit.start}
+        )
+        self.assertEqual(wish.company_id, self.company)
+        start = NOW + 3 * DAY
+        offer = self.env["booking.waitlist.offer"].create(
+            {"waitlist_id": wish.id, "start": start, "stop": start + HOUR}
+        )
+        self.assertEqual(offer.expires_on, NOW + 2 * HOUR)
+
     def test_refusals(self):
         """Another customer, a cancelled booking, inside the cutoff, days after it: refused."""
         visit = self.make_visit(NOW + 8 * DAY)
