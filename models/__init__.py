@@ -20,6 +20,10 @@ from . import (
     booking_links,
     booking_request_money,
     booking_schedule,
+    booking_waitlist,
+    booking_waitlist_offer,
+    booking_waitlist_booking,
+    booking_waitlist_matching,
     booking_time_block,
     calendar_attendee,
     calendar_event,
@@ -29,4 +33,6 @@ from . import (
     res_groups,
     res_users,
     sale_order,
+    booking_waitlist_kinds,
+    res_company_waitlist,
 )

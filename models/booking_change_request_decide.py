@@ -289,6 +289,8 @@ class BookingChangeRequestDecide(models.Model):
             request._end_review(self.env._("Approved"))
             request._settle_money()
             request._notify_decision(customer_message)
+            # the time it freed goes to the customers waiting for an earlier one (the move-up list)
+            booking._booking_time_freed(request.previous_start, request.previous_stop, request)
 
     def _expire(self, note):
         """End pending requests made moot (the booking started, or staff acted on it)."""

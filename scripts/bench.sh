@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: measure the portal and the engine against Odoo's own pages and actions
 # on a private throwaway database; writes bench/RESULTS.md (see bench/run.py).
-# BENCH_ONLY=pages|slots|cancel|bulk|load runs one measurement and only prints it;
+# BENCH_ONLY=pages|slots|cancel|bulk|load|waitlist runs one measurement and only prints it;
 # BENCH_ONLY=profile profiles ours in process (bench/.run/profile.txt, see bench/PROFILE.md),
 # BENCH_ONLY=profile-bulk the bulk approval only (py-spy: pip install py-spy);
 # BENCH_SIZES=1000,10000 sets the sizes the data grows to (default 100,1000,10000; one part: 100).

@@ -21,4 +21,8 @@ from . import (
     test_secrets,
     test_security,
     test_undo_refund,
+    test_waitlist,
+    test_waitlist_concurrency,
+    test_waitlist_portal,
+    test_waitlist_tours,
 )

@@ -7,6 +7,8 @@ MODELS = (
     "booking.request.mixin",
     "booking.cancel.wizard",
     "booking.deny.wizard",
+    "booking.waitlist",
+    "booking.waitlist.offer",
 )
 
 
@@ -38,7 +40,7 @@ class TestInstall(TransactionCase):
             .search([])
             .filtered(lambda m: m.get_external_id()[m.id].startswith("booking_change_request."))
         )
-        self.assertEqual(len(menus), 6)
+        self.assertEqual(len(menus), 9)
         for menu in menus:
             action = menu.action
             self.assertTrue(action, menu.name)
@@ -68,6 +70,10 @@ class TestInstall(TransactionCase):
             "ir_cron_booking_request_expire",
             "ir_cron_booking_order_reminder",
             "action_booking_change_request_approve",
+            "mail_template_waitlist_joined",
+            "mail_template_waitlist_offer",
+            "mail_template_waitlist_offer_lost",
+            "ir_cron_booking_waitlist_expire",
         ):
             self.assertTrue(self.env.ref(f"booking_change_request.{xmlid}"))
 
