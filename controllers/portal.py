@@ -78,7 +78,7 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
             "past": [(start, "<", now), *not_cancelled],
             "cancelled": cancelled,
         }.get(filterby, [])
-        return env[model]._booking_customer_domain(partner) + extra
+        return env[model]._booking_customer_domain(partner) + env[model]._booking_domain() + extra
 
     def _bookings_union(self, partner, filterby, extra=None, period=None):
         """SQL of (kind, id, start) over every kind, searched as the current user.

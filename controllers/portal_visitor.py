@@ -59,8 +59,8 @@ class BookingVisitors:
         if not model or not is_record_id(booking_id):
             raise NotFound()
         booking = request.env[model].sudo().browse(booking_id).exists()
-        if not booking:
-            raise NotFound()
+        if not booking or not booking._booking_engaged():
+            raise NotFound()  # a plain meeting, or a quotation never confirmed, is no booking
         user = request.env.user
         if not user._is_public() and booking._booking_may_ask(user.partner_id):
             return Visitor(booking, user.partner_id, "user", self._booking_tz(user.partner_id, booking))

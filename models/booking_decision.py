@@ -141,6 +141,10 @@ class BookingDecision(models.AbstractModel):
 
     def _booking_refusal(self, request_type, values, viewer=None):
         """Why a request of this type is closed now for ``viewer``, in words; None when it is open."""
+        if not self._booking_engaged():
+            return self.env._(
+                "This is not a booking we change online. Please contact %s.", self._booking_contact_text()
+            )
         company = self._booking_company()
         allowed = company.booking_portal_cancel if request_type == "cancel" else company.booking_portal_change
         if not allowed:

@@ -103,7 +103,9 @@ class BookingLinks(models.AbstractModel):
         """Cancel and change links for ``partner`` in a confirmation or reminder email (or nothing)."""
         self.ensure_one()
         booking = self.sudo()  # rendered in emails, whoever sends them
-        if not booking._booking_company().booking_email_links or not booking._booking_may_ask(partner):
+        if not booking._booking_engaged() or not booking._booking_may_ask(partner):
+            return Markup()
+        if not booking._booking_company().booking_email_links:
             return Markup()
         # open when not refused: no fee or refund to work out for a link
         cancel, change = (not booking._booking_refusal(kind, {}) for kind in ("cancel", "change"))

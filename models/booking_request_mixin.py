@@ -8,7 +8,7 @@ REQUEST_TYPES = ("cancel", "change", "rebook")
 
 
 def applying(env):
-    """The request the engine is applying, if any: its own writes are not news to it.
+    """What the engine is applying, if any (a request, or a booking it updates itself).
 
     A recordset, so no RPC caller can set it through the context.
     """
@@ -68,8 +68,12 @@ class BookingRequestMixin(models.AbstractModel):
     def write(self, vals):
         """Odoo's own ways of changing a booking (its buttons, the calendar) reach the engine."""
         self._booking_check_engine_write(vals)
-        watched = not applying(self.env) and set(vals) & set(self._booking_watched_fields())
-        before = {b: b._booking_snapshot() for b in self if b._booking_engaged()} if watched else {}
+        watched = set(vals) & set(self._booking_watched_fields())
+        before = (
+            {b: b._booking_snapshot() for b in self if b._booking_engaged() and not b._booking_applied()}
+            if watched
+            else {}
+        )
         result = super().write(vals)
         if "booking_worker_ids" in vals:
             self.booking_worker_ids._booking_receive_in_inbox()
@@ -81,8 +85,18 @@ class BookingRequestMixin(models.AbstractModel):
         """Fields only the engine or a reviewer writes: who works on it, what is pending, its token."""
         return {"booking_worker_ids", "booking_pending_request_id", "booking_access_token"}
 
+    def _booking_applied(self):
+        """Whether the engine is applying a request to this very booking: its writes are not news."""
+        marker = applying(self.env)
+        if not marker:
+            return False
+        target = marker._booking() if marker._name == "booking.change.request" else marker
+        return bool(self) and self <= target
+
     def _booking_check_engine_write(self, vals):
-        if self.env.su or applying(self.env) or not set(vals) & self._booking_engine_fields():
+        if self.env.su or not set(vals) & self._booking_engine_fields():
+            return
+        if self._booking_applied() or (not self and applying(self.env)):
             return
         try:
             self._booking_check_reviewer()
@@ -201,7 +215,12 @@ class BookingRequestMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _booking_engaged(self):
-        """Whether it is a booking the engine follows (a plain meeting is not)."""
+        """Whether it is a booking (the record-level ``_booking_domain``): the one rule the list,
+        the calendar, the pages, the emails and Odoo's own paths read."""
+        raise NotImplementedError
+
+    def _booking_domain(self):
+        """Domain of the records of this kind that are bookings (a plain meeting is not)."""
         raise NotImplementedError
 
     def _booking_price(self):

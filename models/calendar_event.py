@@ -40,6 +40,10 @@ class CalendarEvent(models.Model):
     def _booking_stop_field(self):
         return "stop"
 
+    def _booking_domain(self):
+        # a visit with a service or people assigned to do it (a plain meeting is not a booking)
+        return ["|", ("booking_product_id", "!=", False), ("booking_worker_ids", "!=", False)]
+
     def _booking_customer_domain(self, partner):
         if not self._booking_customers(partner):
             return [(0, "=", 1)]  # staff attend visits (workers, organizers) without being customers
@@ -104,7 +108,7 @@ class CalendarEvent(models.Model):
         return self.active and not self.booking_cancelled
 
     def _booking_engaged(self):
-        return bool(self.booking_product_id or self.booking_worker_ids or self.booking_request_ids)
+        return bool(self.booking_product_id or self.booking_worker_ids)
 
     def _booking_price(self):
         return self.booking_product_id.lst_price
@@ -200,7 +204,8 @@ class CalendarEvent(models.Model):
 
     def unlink(self):
         # A booking is cancelled and archived, not deleted: its requests are its history.
-        bookings = self.filtered(lambda e: e._booking_engaged())
+        # a booking, or a visit that was one: its requests are its history
+        bookings = self.filtered(lambda e: e._booking_engaged() or e.booking_request_ids)
         bookings.filtered("active").action_archive()
         return super(CalendarEvent, self - bookings).unlink()
 

@@ -55,14 +55,16 @@ class SaleOrder(models.Model):
         return "booking_stop"
 
     def _booking_customer_domain(self, partner):
-        return [
-            ("partner_id", "child_of", partner.commercial_partner_id.id),
-            ("state", "in", ("sale", "cancel")),
-            ("commitment_date", "!=", False),
-        ]
+        return [("partner_id", "child_of", partner.commercial_partner_id.id)]
+
+    def _booking_domain(self):
+        # a confirmed (or cancelled) order with a delivery date: a quotation is not booked yet
+        return [("commitment_date", "!=", False), ("state", "in", ("sale", "cancel"))]
 
     def _booking_watched_fields(self):
-        return ("state", "commitment_date", "booking_duration", "order_line")
+        # its cancellation and confirmation reach the engine through Odoo's own _action_cancel
+        # and _action_confirm; by hand, the date, the length and the booked service
+        return ("commitment_date", "booking_duration", "order_line")
 
     def _booking_list_fields(self):
         return [
@@ -183,6 +185,40 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Odoo's own paths and emails
     # ------------------------------------------------------------------
+
+    def _action_cancel(self):
+        """Odoo's own cancellation of a booked order (its Cancel button and wizard) reaches the engine."""
+        booked = self.filtered(
+            lambda o: o._booking_engaged() and o._booking_is_open() and not o._booking_applied()
+        )
+        for order in booked:
+            order._booking_check_may_change_by_hand()
+        result = super()._action_cancel()
+        for order in booked:
+            order._booking_record_staff_request(
+                "cancel", {}, apply=False, customer_message=order._booking_outside_cancel_message()
+            )
+        return result
+
+    def _action_confirm(self):
+        """An order the engine cancelled, confirmed again by hand: booked again, as staff."""
+        again = self.filtered(lambda o: o._booking_cancelled_by_engine() and not o._booking_applied())
+        for order in again:
+            order._booking_check_may_change_by_hand()
+        result = super()._action_confirm()
+        for order in again.filtered("commitment_date"):
+            values = {"requested_start": order.commitment_date, "requested_stop": order.booking_stop}
+            order._booking_record_staff_request("rebook", values, apply=False)
+        return result
+
+    def _booking_cancelled_by_engine(self):
+        """Whether the engine's last word on this order was an approved cancellation."""
+        last = self.booking_request_ids.filtered(
+            lambda r: (
+                (r.request_type in ("cancel", "rebook") and r.state == "approved") or r.state == "undone"
+            )
+        ).sorted("id")[-1:]
+        return last.request_type == "cancel" and last.state == "approved"
 
     def write(self, vals):
         customers = {order: order.partner_id for order in self} if "partner_id" in vals else {}

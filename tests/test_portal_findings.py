@@ -149,8 +149,8 @@ class TestPortalFindings(BookingHttpCase):
         self.assertEqual(response.status_code, 303)
         self.env.cr.execute("UPDATE sale_order SET commitment_date = NULL WHERE id = %s", [order.id])
         order.invalidate_recordset()
-        page = self.url_open(self.url(order))
-        self.assertEqual(page.status_code, 200)
+        # no delivery date, no booking (the one rule): its page is not found, as an unknown one
+        self.assertEqual(self.url_open(self.url(order)).status_code, 404)
         self.assertNotIn(
             f'data-booking="order-{order.id}"', self.url_open("/my/bookings").text, "not on the list"
         )
