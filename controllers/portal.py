@@ -286,12 +286,16 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
         request_type = args.get("type")
         if request_type not in ("cancel", "change", "rebook"):
             return self._booking_json({"error": request.env._("Unknown request type.")}, 400)
-        try:
-            values = self._booking_change_values(visitor, args) if request_type != "cancel" else {}
-            values = booking._booking_clean_values(request_type, values) if values else values
-        except (BadInput, ValidationError) as error:
-            return self._booking_json({"error": error.args[0]}, 400)
-        decision = booking._booking_decision(request_type, values, viewer=visitor.partner)
+        decision = booking._booking_decision(request_type, viewer=visitor.partner)
+        if decision.offered and request_type != "cancel":
+            # closed whatever is typed (a pending request, a limit): said before the input is read
+            try:
+                values = booking._booking_clean_values(
+                    request_type, self._booking_change_values(visitor, args)
+                )
+            except (BadInput, ValidationError) as error:
+                return self._booking_json({"error": error.args[0]}, 400)
+            decision = booking._booking_decision(request_type, values, viewer=visitor.partner)
         return self._booking_json(decision.as_json(booking._booking_format_money))
 
     @http.route(
@@ -444,9 +448,10 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
         return self._booking_render("booking_change_request.portal_booking_refusal", values, status=404)
 
     def _booking_error(self, visitor, status, message, action=None, form=None):
-        # the dialog shows the error where the visitor acted; one who may not act sees it on the page
-        action = action if visitor.partner else None
         values = self._prepare_booking_values(visitor, action=action, form=form)
+        # the error shows in the form the visitor filled; when that form is no longer offered, on the page
+        if not values.get(f"can_{action}"):
+            values.update(action=None, closed_action=False)
         values["error"] = message
         return self._booking_render("booking_change_request.portal_booking_page", values, status=status)
 

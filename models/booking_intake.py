@@ -31,6 +31,10 @@ class BookingIntake(models.AbstractModel):
         self.ensure_one()
         self._booking_check_requester(partner, channel)
         self._booking_lock()
+        # closed whatever was typed (a pending request, a limit): said before the input is read
+        closed = self._booking_decision(request_type, viewer=partner, refund=False)
+        if closed.closed:
+            raise BookingRefusal(closed.message)
         values = self._booking_clean_values(request_type, values)
         decision = self._booking_decision(request_type, values, viewer=partner)
         if decision.outcome == FREE and request_type != "cancel" and not review:

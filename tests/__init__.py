@@ -10,6 +10,7 @@ from . import (
     test_money_account,
     test_money_property,
     test_notifications,
+    test_one_answer,
     test_policy,
     test_portal,
     test_portal_access,
