@@ -22,6 +22,11 @@ function syncReasonRequired(select, words) {
     const needsNote = Boolean(option && option.dataset.requiresNote);
     const needsSomething = Boolean(words.dataset.reasonRequired) && !select.value;
     words.required = needsNote || needsSomething;
+    // the label says so before the browser refuses
+    const optional = words.closest(".mb-3, form")?.querySelector(".o_booking_optional");
+    if (optional) {
+        optional.textContent = words.required ? _t("(required for this reason)") : _t("(optional)");
+    }
 }
 
 // The query string of a booking's read-only routes: the link's token and signature, and `params`.
@@ -233,9 +238,12 @@ publicWidget.registry.BookingBulkCancel = publicWidget.Widget.extend({
     },
 
     _update() {
+        const button = this.el.querySelector(".o_booking_bulk_submit");
+        if (!button) {
+            return; // nothing on this page can be cancelled: no panel
+        }
         const boxes = this._boxes();
         const count = boxes.filter((box) => box.checked).length;
-        const button = this.el.querySelector(".o_booking_bulk_submit");
         button.disabled = !count;
         button.textContent = count ? _t("Cancel %s selected", count) : _t("Cancel selected");
         const all = this.el.querySelector(".o_booking_select_all");
