@@ -833,7 +833,7 @@ class Bench:
         values = []
         for kind, field in (("calendar.event", "event_id"), ("sale.order", "order_id")):
             Kind = env[kind]
-            start = Kind._booking_start_field()
+            start = Kind._booking_start_field
             domain = [
                 ("booking_worker_ids", "in", worker),
                 (start, ">", visit.stop),

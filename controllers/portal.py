@@ -70,7 +70,7 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
         """The customer's bookings of one kind (record rules still apply), per filter."""
         env = request.env
         now = fields.Datetime.now()
-        start = env[model]._booking_start_field()
+        start = env[model]._booking_start_field
         cancelled = env[model]._booking_cancelled_domain()
         not_cancelled = ["!", *expression.normalize_domain(cancelled)]
         extra = {
@@ -87,7 +87,7 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
         """
         selects = []
         for kind, model in booking_models(request.env).items():
-            start = request.env[model]._booking_start_field()
+            start = request.env[model]._booking_start_field
             domain = self._booking_domain(model, partner, filterby) + (extra or [])
             if period:
                 domain += [(start, ">=", period[0]), (start, "<", period[1])]
@@ -414,7 +414,7 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
     def _booking_redirect(self, visitor, message):
         booking = visitor.booking
         query = url_encode({"message": message, **visitor.link})
-        return request.redirect(f"/my/bookings/{booking._booking_kind()}/{booking.id}?{query}", code=303)
+        return request.redirect(f"/my/bookings/{booking._booking_kind}/{booking.id}?{query}", code=303)
 
     # ------------------------------------------------------------------
     # Rendering
@@ -499,7 +499,7 @@ class BookingPortal(BookingVisitors, BookingForms, CustomerPortal):
             {
                 "page_name": "booking",
                 "booking": booking,
-                "kind": booking._booking_kind(),
+                "kind": booking._booking_kind,
                 "visitor": visitor,
                 "via": visitor.via,
                 "link": visitor.link,

@@ -20,7 +20,7 @@ LINK_POSTS = AddressThrottle(limit=30, window=600)
 
 def booking_models(env):
     """{kind: model name} of every kind of booking: the models that inherit the mixin."""
-    return {env[name]._booking_kind(): name for name in env[MIXIN]._booking_models()}
+    return {env[name]._booking_kind: name for name in env[MIXIN]._booking_models()}
 
 
 class NotFound(Exception):
@@ -97,7 +97,7 @@ class BookingVisitors:
         if not req:
             raise NotFound()
         booking = req._booking()
-        visitor = self._booking_visitor(booking._booking_kind(), booking.id, params)
+        visitor = self._booking_visitor(booking._booking_kind, booking.id, params)
         # one who may only read the booking (a link without signature) is refused by the caller
         if visitor.partner and not booking._booking_is_own(req, visitor.partner):
             raise NotFound()

@@ -114,7 +114,7 @@ class BookingWaitlistPortal(BookingPortal):
             raise NotFound()
         wish = record if model == "booking.waitlist" else record.waitlist_id
         booking = wish._booking()
-        visitor = self._booking_visitor(booking._booking_kind(), booking.id, params)
+        visitor = self._booking_visitor(booking._booking_kind, booking.id, params)
         # one who may only read the booking (a link without signature) is refused by the caller
         if visitor.partner and not booking._booking_is_own(wish, visitor.partner):
             raise NotFound()

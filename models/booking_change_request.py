@@ -196,7 +196,7 @@ class BookingChangeRequest(models.Model):
     @api.model
     def _selection_booking_kind(self):
         return [
-            (self.env[self._fields[name].comodel_name]._booking_kind(), self._fields[name].string)
+            (self.env[self._fields[name].comodel_name]._booking_kind, self._fields[name].string)
             for name in self._booking_field_names()
         ]
 
@@ -213,7 +213,7 @@ class BookingChangeRequest(models.Model):
     def _compute_booking_kind(self):
         for request in self:
             booking = request.sudo()._booking()
-            request.booking_kind = booking._booking_kind() if booking else False
+            request.booking_kind = booking._booking_kind if booking else False
 
     @api.depends(lambda self: [f"{name}.display_name" for name in self._booking_field_names()])
     def _compute_booking_name(self):

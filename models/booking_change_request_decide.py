@@ -323,7 +323,7 @@ class BookingChangeRequestDecide(models.Model):
         """Expire pending requests whose booking has started."""
         now = fields.Datetime.now()
         started = [
-            [(f"{name}.{self.env[self._fields[name].comodel_name]._booking_start_field()}", "<=", now)]
+            [(f"{name}.{self.env[self._fields[name].comodel_name]._booking_start_field}", "<=", now)]
             for name in self._booking_field_names()
         ]
         domain = expression.AND([[("state", "=", "pending")], expression.OR(started)])

@@ -75,6 +75,8 @@ class BookingChangeRequestMail(models.Model):
             "undo_deadline": request.state == "approved"
             and request.auto_approved
             and request._undo_deadline(),
+            # what the email may promise: the booking's offer to this customer now
+            "offer": booking._booking_offer(partner, refund=False, undo=False),
             **request._money_email_values(),
         }
         if custom:

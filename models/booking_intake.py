@@ -63,7 +63,7 @@ class BookingIntake(models.AbstractModel):
         if not limit:
             return
         since = fields.Datetime.now() - timedelta(days=1)
-        field = self._booking_request_field()
+        field = self._booking_request_field
         count = (
             self.env["booking.change.request"]
             .sudo()
@@ -197,7 +197,7 @@ class BookingIntake(models.AbstractModel):
             "previous_start": self._booking_start(),
             "previous_stop": self._booking_stop(),
             "previous_product_id": self._booking_product().id,
-            self._booking_request_field(): self.id,
+            self._booking_request_field: self.id,
         }
         if request_type == "cancel":
             vals.update(fee_amount=decision.fee, fee_total=decision.fee_total, refund_amount=decision.refund)

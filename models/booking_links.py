@@ -75,7 +75,7 @@ class BookingLinks(models.AbstractModel):
         }
 
     def _booking_page_path(self):
-        return f"/my/bookings/{self._booking_kind()}/{self.id}"
+        return f"/my/bookings/{self._booking_kind}/{self.id}"
 
     def _booking_portal_url(self, action=None, partner=None, query=None):
         """The booking's page; signed for ``partner`` when given (for their email only)."""

@@ -27,6 +27,14 @@ class BookingRequestMixin(models.AbstractModel):
     _inherit = ["booking.signed.mail"]
     _description = "Booking customers can cancel or ask to change"
 
+    # What each kind of booking (adapter) declares, as tier.validation's _state_field:
+    _booking_kind = None  # the <kind> of the portal routes: "visit", "order"
+    _booking_request_field = None  # the booking.change.request field pointing at the kind
+    _booking_start_field = None  # the stored field of its start (sorted and read in SQL)
+    _booking_stop_field = None  # the stored field of its end
+    _booking_watched_fields = ()  # a change of these by hand is a cancellation or a change
+    _booking_list_fields = ()  # what a row of the portal list reads, fetched for a whole page
+
     booking_worker_ids = fields.Many2many(
         "res.users",
         string="Field workers",
@@ -50,7 +58,7 @@ class BookingRequestMixin(models.AbstractModel):
 
     @api.depends(lambda self: ("booking_request_ids",) if "booking_request_ids" in self._fields else ())
     def _compute_booking_request_count(self):
-        field = self._booking_request_field()
+        field = self._booking_request_field
         counts = dict(
             self.env["booking.change.request"]._read_group([(field, "in", self.ids)], [field], ["__count"])
         )
@@ -68,7 +76,7 @@ class BookingRequestMixin(models.AbstractModel):
     def write(self, vals):
         """Odoo's own ways of changing a booking (its buttons, the calendar) reach the engine."""
         self._booking_check_engine_write(vals)
-        watched = set(vals) & set(self._booking_watched_fields())
+        watched = set(vals) & set(self._booking_watched_fields)
         before = (
             {b: b._booking_snapshot() for b in self if b._booking_engaged() and not b._booking_applied()}
             if watched
@@ -151,28 +159,8 @@ class BookingRequestMixin(models.AbstractModel):
         self.ensure_one()
         return self.booking_pending_request_id.get_formview_action()
 
-    def _booking_kind(self):
-        """'visit' or 'order': the <kind> of the portal routes (works on an empty recordset)."""
-        raise NotImplementedError
-
-    def _booking_request_field(self):
-        """The booking.change.request field pointing at this model."""
-        raise NotImplementedError
-
-    def _booking_start_field(self):
-        """The stored field holding the start (the portal sorts on it in SQL)."""
-        raise NotImplementedError
-
-    def _booking_stop_field(self):
-        """The stored field holding the end (busy times are read in SQL)."""
-        raise NotImplementedError
-
     def _booking_customer_domain(self, partner):
         """Domain of the bookings ``partner`` is a customer of (the portal list)."""
-        raise NotImplementedError
-
-    def _booking_watched_fields(self):
-        """Fields whose change by hand (not by the engine) is a cancellation or a change."""
         raise NotImplementedError
 
     def _booking_cancelled_domain(self):
@@ -230,15 +218,11 @@ class BookingRequestMixin(models.AbstractModel):
     def _booking_currency(self):
         raise NotImplementedError
 
-    def _booking_list_fields(self):
-        """The fields a row of the portal list reads: fetched at once for a whole page."""
-        raise NotImplementedError
-
     def _booking_prefetch_list(self):
         """Fetch what the portal list shows of these bookings in a few queries, whatever their number."""
         self.fetch(
             [
-                *self._booking_list_fields(),
+                *self._booking_list_fields,
                 "booking_pending_request_id",
                 "booking_product_id",
                 "booking_worker_ids",

@@ -99,7 +99,7 @@ class BookingSchedule(models.AbstractModel):
         naive_stop = stop.astimezone(pytz.utc).replace(tzinfo=None)
         items = []
         for Kind, domain in self._booking_busy_domains(naive_start, naive_stop):
-            fields = [Kind._booking_start_field(), Kind._booking_stop_field()]
+            fields = [Kind._booking_start_field, Kind._booking_stop_field]
             for row in Kind.search_read(domain, fields, load=None):
                 busy_start, busy_stop = row[fields[0]], row[fields[1]] or row[fields[0]] + timedelta(hours=1)
                 items.append(

@@ -95,7 +95,7 @@ class BookingWaitlistBooking(models.AbstractModel):
                         **days,
                         "partner_id": partner.id,
                         "company_id": booking._booking_company().id,
-                        booking._booking_request_field(): booking.id,
+                        booking._booking_request_field: booking.id,
                     }
                 )
             )

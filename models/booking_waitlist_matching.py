@@ -137,7 +137,7 @@ class BookingWaitlistMatching(models.AbstractModel):
         busy = []
         for model in self._booking_models():
             Kind = self.env[model].sudo()
-            names = [Kind._booking_start_field(), Kind._booking_stop_field()]
+            names = [Kind._booking_start_field, Kind._booking_stop_field]
             domain = Kind._booking_busy_domain(self.booking_worker_ids, start, stop)
             for row in Kind.search_read(domain, names, load=None):
                 busy_stop = row[names[1]] or row[names[0]] + timedelta(hours=1)
@@ -177,7 +177,7 @@ class BookingWaitlistMatching(models.AbstractModel):
         relation = Kind._fields["booking_worker_ids"]
         begin, end = (
             SQL("b.%s", SQL.identifier(name))
-            for name in (Kind._booking_start_field(), Kind._booking_stop_field())
+            for name in (Kind._booking_start_field, Kind._booking_stop_field)
         )
         return SQL(
             """SELECT w.id AS wish_id, %(model)s AS model, b.id AS booking_id, w.create_date AS created
@@ -195,7 +195,7 @@ class BookingWaitlistMatching(models.AbstractModel):
             model=model,
             table=SQL.identifier(Kind._table),
             # the wish's field naming a booking of this kind has the request's name (event_id, order_id)
-            wish_field=SQL.identifier(Kind._booking_request_field()),
+            wish_field=SQL.identifier(Kind._booking_request_field),
             company=self._booking_company().id,
             start=start,
             stop=stop,

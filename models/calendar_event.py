@@ -8,6 +8,20 @@ class CalendarEvent(models.Model):
 
     _name = "calendar.event"
     _inherit = ["booking.request.mixin", "calendar.event"]
+    _booking_kind = "visit"
+    _booking_request_field = "event_id"
+    _booking_start_field = "start"
+    _booking_stop_field = "stop"
+    _booking_watched_fields = (
+        "start",
+        "stop",
+        "start_date",
+        "stop_date",
+        "allday",
+        "active",
+        "booking_product_id",
+    )
+    _booking_list_fields = ["name", "start", "stop", "active", "booking_cancelled", "user_id"]
 
     booking_request_ids = fields.One2many("booking.change.request", "event_id", string="Change requests")
     booking_product_id = fields.Many2one(
@@ -28,18 +42,6 @@ class CalendarEvent(models.Model):
     # The adapter's hooks (see booking.request.mixin)
     # ------------------------------------------------------------------
 
-    def _booking_kind(self):
-        return "visit"
-
-    def _booking_request_field(self):
-        return "event_id"
-
-    def _booking_start_field(self):
-        return "start"
-
-    def _booking_stop_field(self):
-        return "stop"
-
     def _booking_domain(self):
         # a visit with a service or people assigned to do it (a plain meeting is not a booking)
         return ["|", ("booking_product_id", "!=", False), ("booking_worker_ids", "!=", False)]
@@ -48,12 +50,6 @@ class CalendarEvent(models.Model):
         if not self._booking_customers(partner):
             return [(0, "=", 1)]  # staff attend visits (workers, organizers) without being customers
         return [("partner_ids", "in", partner.ids)]
-
-    def _booking_watched_fields(self):
-        return ("start", "stop", "start_date", "stop_date", "allday", "active", "booking_product_id")
-
-    def _booking_list_fields(self):
-        return ["name", "start", "stop", "active", "booking_cancelled", "user_id"]
 
     def _booking_prefetch_list(self):
         result = super()._booking_prefetch_list()

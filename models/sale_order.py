@@ -11,6 +11,24 @@ class SaleOrder(models.Model):
 
     _name = "sale.order"
     _inherit = ["booking.request.mixin", "sale.order"]
+    _booking_kind = "order"
+    _booking_request_field = "order_id"
+    _booking_start_field = "commitment_date"
+    _booking_stop_field = "booking_stop"
+    # its cancellation and confirmation reach the engine through Odoo's own _action_cancel
+    # and _action_confirm; by hand, the date, the length and the booked service
+    _booking_watched_fields = ("commitment_date", "booking_duration", "order_line")
+    _booking_list_fields = [
+        "name",
+        "commitment_date",
+        "booking_stop",
+        "state",
+        "locked",
+        "company_id",
+        "currency_id",
+        "amount_untaxed",
+        "user_id",
+    ]
 
     booking_request_ids = fields.One2many("booking.change.request", "order_id", string="Change requests")
     booking_duration = fields.Float(
@@ -42,42 +60,12 @@ class SaleOrder(models.Model):
     # The adapter's hooks (see booking.request.mixin)
     # ------------------------------------------------------------------
 
-    def _booking_kind(self):
-        return "order"
-
-    def _booking_request_field(self):
-        return "order_id"
-
-    def _booking_start_field(self):
-        return "commitment_date"
-
-    def _booking_stop_field(self):
-        return "booking_stop"
-
     def _booking_customer_domain(self, partner):
         return [("partner_id", "child_of", partner.commercial_partner_id.id)]
 
     def _booking_domain(self):
         # a confirmed (or cancelled) order with a delivery date: a quotation is not booked yet
         return [("commitment_date", "!=", False), ("state", "in", ("sale", "cancel"))]
-
-    def _booking_watched_fields(self):
-        # its cancellation and confirmation reach the engine through Odoo's own _action_cancel
-        # and _action_confirm; by hand, the date, the length and the booked service
-        return ("commitment_date", "booking_duration", "order_line")
-
-    def _booking_list_fields(self):
-        return [
-            "name",
-            "commitment_date",
-            "booking_stop",
-            "state",
-            "locked",
-            "company_id",
-            "currency_id",
-            "amount_untaxed",
-            "user_id",
-        ]
 
     def _booking_cancelled_domain(self):
         return [("state", "=", "cancel")]

@@ -67,14 +67,14 @@ class TestIsolation(BookingHttpCase):
         before = self.state_of_b()
         self.login(self.customer_a)
         self.assertEqual(self.sweep(), {404})
-        keys = [("booking", f"{b._booking_kind()}-{b.id}") for b in self.theirs]
+        keys = [("booking", f"{b._booking_kind}-{b.id}") for b in self.theirs]
         response = self.url_open(
             "/my/bookings/cancel", data=[("csrf_token", self.csrf()), *keys], allow_redirects=False
         )
         page = self.url_open(response.headers["Location"]).text
         self.assertEqual(page.count("This booking is not one of yours."), len(self.theirs))
         for booking in self.theirs:
-            self.assertNotIn(f'data-booking="{booking._booking_kind()}-{booking.id}"', page)
+            self.assertNotIn(f'data-booking="{booking._booking_kind}-{booking.id}"', page)
         self.assertEqual(self.state_of_b(), before)
 
     def test_logged_out_sweep(self):

@@ -43,7 +43,7 @@ class BookingHttpCase(HttpCase, BookingCase):
         return self.url_open(url, data=data, allow_redirects=False)
 
     def url(self, booking, suffix=""):
-        return f"/my/bookings/{booking._booking_kind()}/{booking.id}{suffix}"
+        return f"/my/bookings/{booking._booking_kind}/{booking.id}{suffix}"
 
     def link_query(self, booking, partner):
         """'?access_token=…&pid=…&hash=…' as in the emails ``partner`` gets."""

@@ -82,7 +82,7 @@ class BookingCancelWizard(models.TransientModel):
             .sudo()
             .new(
                 {
-                    booking._booking_request_field(): booking.id,
+                    booking._booking_request_field: booking.id,
                     "request_type": "cancel",
                     "channel": "backend",
                     "partner_id": booking._booking_customers()[:1].id,
