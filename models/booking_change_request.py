@@ -329,8 +329,8 @@ class BookingChangeRequest(models.Model):
         self.write({"state": "undone"})
         self._settle_money()
         self._notify_customer("booking_change_request.mail_template_request_undone")
-        booking._booking_log(self._history_line())
-        booking._booking_tell_workers(self._worker_message())
+        booking._booking_log(self._history_line(), author=self.partner_id)
+        booking._booking_tell_workers(self._worker_message(), author=self.partner_id)
         self.env.flush_all()
 
     def _undo_refusal(self):
@@ -368,13 +368,14 @@ class BookingChangeRequest(models.Model):
             return None
         return self.decided_on + timedelta(minutes=self.company_id.booking_undo_minutes)
 
-    def action_deny(self, note=None, message=None):
+    def action_deny(self, note=None, notify=True):
         """Deny the requests, telling the customer ``note`` (reviewers only).
 
-        ``message``: a {request id: (subject, body)} the reviewer wrote instead of the template.
+        ``notify``: False when the caller emails the customer itself (the deny wizard posts
+        the email the reviewer edited).
         """
         self._check_reviewer()
-        self._check_deny_arguments(note, message)
+        self._check_deny_arguments(note, notify)
         self._lock_pending()
         requests = self.sudo()
         requests.write(
@@ -388,9 +389,9 @@ class BookingChangeRequest(models.Model):
         requests.proposal_ids.unlink()
         requests._end_review(self.env._("Denied"))
         for request in requests._one_by_one():
-            custom = (message or {}).get(request.id)
-            request._notify_customer("booking_change_request.mail_template_request_denied", custom)
-            request._booking()._booking_log(request._history_line())
+            if notify:
+                request._notify_customer("booking_change_request.mail_template_request_denied")
+            request._booking()._booking_log(request._history_line(), author=request._actor_partner())
         return True
 
     def action_withdraw(self):
@@ -407,7 +408,7 @@ class BookingChangeRequest(models.Model):
         requests.proposal_ids.unlink()
         requests._end_review(self.env._("Withdrawn by the customer"))
         for request in requests._one_by_one():
-            request._booking()._booking_log(request._history_line())
+            request._booking()._booking_log(request._history_line(), author=request._actor_partner())
         requests.env.flush_all()  # as superuser: see _booking_request
         return True
 
@@ -436,17 +437,11 @@ class BookingChangeRequest(models.Model):
             )
         return True
 
-    def _check_deny_arguments(self, note, message):
+    def _check_deny_arguments(self, note, notify):
         if note is not None and note is not False and not isinstance(note, str):
             raise UserError(self.env._("The note to the customer must be text."))
-        if message is None:
-            return
-        valid = isinstance(message, dict) and all(
-            isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
-            for pair in message.values()
-        )
-        if not valid:
-            raise UserError(self.env._("The email to the customer must be a subject and a body per request."))
+        if not isinstance(notify, bool):
+            raise UserError(self.env._("Whether to email the customer is true or false."))
 
     def _check_proposed_times(self, times):
         try:
@@ -634,7 +629,7 @@ class BookingChangeRequest(models.Model):
                 ),
             )
             request._notify_customer("booking_change_request.mail_template_request_received")
-            request._booking()._booking_log(request._history_line())
+            request._booking()._booking_log(request._history_line(), author=request._actor_partner())
 
     def _end_review(self, feedback):
         self.activity_feedback([REVIEW_ACTIVITY], feedback=feedback)
@@ -686,6 +681,7 @@ class BookingChangeRequest(models.Model):
         }
 
     def _notify_decision(self, customer_message=None):
+        """``customer_message``: False when the customer is not emailed (or is by the caller)."""
         booking = self._booking()
         if customer_message is not False:
             staff = self.channel == "backend"
@@ -695,12 +691,12 @@ class BookingChangeRequest(models.Model):
                 template = "booking_change_request.mail_template_booking_changed_by_staff"
             else:
                 template = "booking_change_request.mail_template_request_approved"
-            self._notify_customer(template, customer_message)
-        booking._booking_log(self._history_line())
-        booking._booking_tell_workers(self._worker_message())
+            self._notify_customer(template)
+        booking._booking_log(self._history_line(), author=self._actor_partner())
+        booking._booking_tell_workers(self._worker_message(), author=self._actor_partner())
 
-    def _notify_customer(self, template_xmlid, custom=None):
-        """Email the customer from an editable template, or the text staff wrote (kept in the chatter).
+    def _notify_customer(self, template_xmlid):
+        """Email the customer from an editable template (kept in the chatter).
 
         Links to the booking's page are plain here: the customer's email gets them signed
         when it is rendered (see booking.signed.mail), and so does its main button.
@@ -725,34 +721,16 @@ class BookingChangeRequest(models.Model):
             and request._undo_deadline(),
             **request._money_email_values(),
         }
-        if custom:
-            subject, body = custom
-        else:
-            # rendered once, in the customer's language (the composer would render it twice)
-            subject = template._render_field("subject", request.ids, compute_lang=True)[request.id]
-            body = template._render_field(
-                "body_html",
-                request.ids,
-                compute_lang=True,
-                add_context=add_context,
-                options={"post_process": True},
-            )[request.id]
-        email_from = template._render_field("email_from", request.ids)[request.id]
-        # Odoo never notifies the current user: a customer asking from the portal is one.
-        request.with_context(mail_notify_author=partner == self.env.user.partner_id).message_post(
-            body=Markup(body or ""),
-            subject=subject,
-            email_from=email_from or None,
-            partner_ids=partner.ids,
-            message_type="comment",
-            # not Discussions: the responsible follows the request, the customer's emails are not theirs
-            subtype_xmlid="booking_change_request.mt_customer_email",
-            # from the business: were the customer the author, Odoo would not notify them
-            author_id=(request.user_id.partner_id or request.company_id.partner_id).id,
-            email_layout_xmlid="mail.mail_notification_light",
-            # queued: a slow or broken mail server never delays or loses a request
-            force_send=False,
-        )
+        # rendered once, in the customer's language (the composer would render it twice)
+        subject = template._render_field("subject", request.ids, compute_lang=True)[request.id]
+        body = template._render_field(
+            "body_html",
+            request.ids,
+            compute_lang=True,
+            add_context=add_context,
+            options={"post_process": True},
+        )[request.id]
+        request._post_customer_email(subject, body, template)
 
     # ------------------------------------------------------------------
     # Texts

@@ -134,7 +134,7 @@ class MoneyMachine(RuleBasedStateMachine):
     @rule(pick=PICK, fee=st.sampled_from([0.0, 5.0, 20.0]))
     def staff_cancel(self, pick, fee):
         booking = self.choose(pick, is_open).with_user(self.case.reviewer)
-        self.step(lambda: booking._booking_staff_cancel(fee_amount=fee, message=False))
+        self.step(lambda: booking._booking_staff_cancel(fee_amount=fee, notify=False))
 
     @precondition(lambda self: self.able(is_open))
     @rule(pick=PICK)
