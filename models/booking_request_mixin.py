@@ -84,7 +84,7 @@ class BookingRequestMixin(models.AbstractModel):
         if "booking_worker_ids" in vals:
             self.booking_worker_ids._booking_receive_in_inbox()
         for booking, old in before.items():
-            booking._booking_after_outside_write(old)
+            booking._booking_after_outside_write(old, vals)
         return result
 
     def _booking_engine_fields(self):
@@ -791,10 +791,10 @@ class BookingRequestMixin(models.AbstractModel):
     # Staff and Odoo's own paths
     # ------------------------------------------------------------------
 
-    def _booking_staff_cancel(self, reason_id=False, reason=False, fee_amount=0.0, message=None):
+    def _booking_staff_cancel(self, reason_id=False, reason=False, fee_amount=0.0, notify=True):
         """Staff cancellation (the backend wizard): applied at once with the given fee.
 
-        ``message`` is a (subject, body) pair for the customer, or None not to email them.
+        ``notify``: False not to email the customer (or when the wizard posts the email staff edited).
         """
         self.ensure_one()
         self._booking_check_reviewer()
@@ -808,7 +808,7 @@ class BookingRequestMixin(models.AbstractModel):
             "cancel",
             {"reason_id": reason_id, "reason": reason, "fee_amount": fee_amount},
             apply=True,
-            customer_message=message,
+            customer_message=None if notify else False,
         )
 
     def _booking_record_staff_request(self, request_type, values, apply, customer_message=None):
@@ -816,7 +816,7 @@ class BookingRequestMixin(models.AbstractModel):
 
         ``apply``: whether the engine applies it (the wizard) or it was already applied by
         Odoo's own buttons. ``customer_message``: None for the default email, False for no
-        email, or a (subject, body) pair the staff member wrote.
+        email (none, or one the caller posts).
         """
         self._booking_end_pending(request_type)
         partner = self._booking_customers()[:1] or self._booking_company().partner_id
@@ -853,12 +853,15 @@ class BookingRequestMixin(models.AbstractModel):
             "product": self._booking_product(),
         }
 
-    def _booking_after_outside_write(self, old):
+    def _booking_after_outside_write(self, old, vals=None):
         """A booking changed by Odoo's own buttons: record it as a staff request, approved."""
         change = self._booking_outside_change(old, self._booking_snapshot())
         if change:
             request_type, values, message = change
             self._booking_check_may_change_by_hand()
+            if values.get("requested_start"):
+                # onto a time a worker has another booking: the user confirms first (booking_backend.py)
+                self._booking_confirm_busy_move(vals or {})
             self._booking_record_staff_request(request_type, values, apply=False, customer_message=message)
 
     def _booking_outside_change(self, old, new):
@@ -937,8 +940,11 @@ class BookingRequestMixin(models.AbstractModel):
     def _booking_format_money(self, amount):
         return format_amount(self.env, amount, self._booking_currency())
 
-    def _booking_tell_workers(self, body):
-        """One inbox message and one toast per worker: the mobile app and web push show the first."""
+    def _booking_tell_workers(self, body, author=None):
+        """One inbox message and one toast per worker: the mobile app and web push show the first.
+
+        ``author``: who acted (a customer through an email link is no user), default the user.
+        """
         workers = self.booking_worker_ids
         if not workers:
             return
@@ -946,7 +952,7 @@ class BookingRequestMixin(models.AbstractModel):
             body=body,
             subject=self.env._("Booking update: %s", self.display_name),
             partner_ids=workers.partner_id.ids,
-            author_id=self.env.user.partner_id.id,
+            author_id=(author or self.env.user.partner_id).id,
             model=self._name,
             res_id=self.id,
             email_layout_xmlid="mail.mail_notification_light",
@@ -961,11 +967,11 @@ class BookingRequestMixin(models.AbstractModel):
             },
         )
 
-    def _booking_log(self, body):
-        """A note in the booking's chatter (staff read the history there)."""
+    def _booking_log(self, body, author=None):
+        """A note in the booking's chatter (staff read the history there); ``author``: who acted."""
         self.sudo().message_post(
             body=body,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
-            author_id=self.env.user.partner_id.id,
+            author_id=(author or self.env.user.partner_id).id,
         )
