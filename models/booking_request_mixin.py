@@ -827,6 +827,8 @@ class BookingRequestMixin(models.AbstractModel):
             # the forecast a customer's cancellation shows in its dialog, made with the staff's fee
             fee_total = self._booking_fee_total(vals.get("fee_amount", 0.0))
             vals["refund_amount"] = policy.refund_amount(self._booking_paid(), fee_total)
+        # decided requests (an earlier change in this transaction) reach the one-pending index first
+        self.env["booking.change.request"].flush_model(["state"])
         request = self.env["booking.change.request"].sudo().create(vals)
         request._approve(apply=apply, decided_by=self.env.user, customer_message=customer_message)
         return request

@@ -181,7 +181,9 @@ class TestBackendTours(BookingHttpCase):
 
     def busy_worker(self):
         """Walk for Zoe at 16:00: the worker's other visit."""
-        return self.make_visit(self.at_day(16), partner=self.partner_b, workers=self.worker, name="Walk for Zoe")
+        return self.make_visit(
+            self.at_day(16), partner=self.partner_b, workers=self.worker, name="Walk for Zoe"
+        )
 
     def test_move_a_visit_onto_a_busy_worker(self):
         """The responsible moves a visit onto the worker's other visit: asked, confirmed, moved once."""
