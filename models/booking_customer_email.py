@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import models
 
+from ..tools.compat import RECORD_NAME
+
 
 class BookingChangeRequest(models.Model):
     """How a customer's email about a request is posted: by the engine and by the staff wizards."""
@@ -35,7 +37,7 @@ class BookingChangeRequest(models.Model):
             email_layout_xmlid="mail.mail_notification_light",
             # the email's header names the booking, as its button does (Odoo's layout would
             # show the request's number with its slash turned into a dash)
-            record_name=request._booking().display_name,
+            **{RECORD_NAME: request._booking().display_name},
             model_description=self.env._("booking"),
             # queued: a slow or broken mail server never delays or loses a request
             force_send=False,
