@@ -1,5 +1,6 @@
 """What the backend's screens ask of the engine: a staff move onto a busy worker, the bulk Deny."""
 
+import logging
 from datetime import date, datetime
 
 from odoo import api, fields, models
@@ -46,7 +47,7 @@ class BookingRequestMixin(models.AbstractModel):
             f"{other.display_name} ({self._booking_format_datetime(other._booking_start(), tz=tz)})"
             for other in busy[:3]
         )
-        raise RedirectWarning(
+        question = RedirectWarning(
             self.env._(
                 "The people assigned to %(booking)s already have another booking at that time: "
                 "%(others)s. Move it anyway?",
@@ -57,6 +58,9 @@ class BookingRequestMixin(models.AbstractModel):
             self.env._("Move anyway"),
             {"booking_move": {"model": self._name, "id": self.id, "values": json_safe(vals)}},
         )
+        # a question to the user, logged as Odoo logs a refusal (a RedirectWarning, as an error)
+        question.loglevel = logging.WARNING
+        raise question
 
     @api.model
     def _booking_move_anyway(self):

@@ -220,8 +220,8 @@ const moveAnyway = [
         run: "click",
     },
     {
-        content: "Saved",
-        trigger: ".o_form_view .o_form_saved, .o_form_view:not(.o_form_dirty) .o_form_status_indicator",
+        content: "Moved: the booking's history says so, and nothing is left to save",
+        trigger: "body:not(:has(.o_form_dirty)):not(:has(.modal)) .o-mail-Message:contains(by staff, approved)",
     },
 ];
 
