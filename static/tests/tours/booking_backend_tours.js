@@ -22,6 +22,13 @@ function atTime(time) {
     };
 }
 
+// The steps setting a date and time field's time of day: 19.0 shows the value as a button
+// until it is clicked (18.0: an input already).
+const setTime = (content, field, time) => [
+    click(content, `${field} .o_input:first`),
+    { content, trigger: `${field} input:first`, run: atTime(time) },
+];
+
 tours.add("booking_backend_approve", {
     steps: () => [
         click("Approve", ".o_form_view .o_statusbar_buttons button[name=action_approve]"),
@@ -81,11 +88,7 @@ tours.add("booking_backend_time_block", {
             content: "The dialog says what the customer asked for: the block",
             trigger: ".modal .o_field_widget[name=asked]:contains(Morning)",
         },
-        {
-            content: "Set 9:30 within the block",
-            trigger: ".modal .o_field_widget[name=start_1] input",
-            run: atTime("09:30:00"),
-        },
+        ...setTime("Set 9:30 within the block", ".modal .o_field_widget[name=start_1]", "09:30:00"),
         click("Leave the field", ".modal .o_field_widget[name=asked]"),
         click("Approve", ".modal .modal-footer button[name=action_confirm]:contains(Approve)"),
         statusIs("Approved"),
@@ -99,11 +102,7 @@ tours.add("booking_backend_propose", {
             content: "The dialog says what the customer asked for: a service and a note",
             trigger: ".modal .o_field_widget[name=asked]:contains(Grooming):contains(with his brother)",
         },
-        {
-            content: "Propose 15:00 that day",
-            trigger: ".modal .o_field_widget[name=start_1] input",
-            run: atTime("15:00:00"),
-        },
+        ...setTime("Propose 15:00 that day", ".modal .o_field_widget[name=start_1]", "15:00:00"),
         click("Leave the field", ".modal .o_field_widget[name=asked]"),
         click("Send", ".modal .modal-footer button[name=action_confirm]:contains(Send to the customer)"),
         {
@@ -227,11 +226,11 @@ const moveAnyway = [
 
 tours.add("booking_backend_move_visit_onto_busy_worker", {
     steps: () => [
-        {
-            content: "Move the visit to 16:00, when its worker has another visit",
-            trigger: ".o_form_view .o_field_widget[name=start] input:first",
-            run: atTime("16:00:00"),
-        },
+        ...setTime(
+            "Move the visit to 16:00, when its worker has another visit",
+            ".o_form_view .o_field_widget[name=start]",
+            "16:00:00"
+        ),
         click("Leave the field", ".o_form_view .o_field_widget[name=name] input, .o_form_view .o_field_widget[name=name] textarea"),
         ...moveAnyway,
     ],
@@ -240,11 +239,11 @@ tours.add("booking_backend_move_visit_onto_busy_worker", {
 tours.add("booking_backend_move_order_onto_busy_worker", {
     steps: () => [
         click("Other info", ".o_form_view .o_notebook .nav-link:contains(Other Info)"),
-        {
-            content: "Move the delivery to 16:00, when its worker has another visit",
-            trigger: ".o_form_view .o_field_widget[name=commitment_date] input",
-            run: atTime("16:00:00"),
-        },
+        ...setTime(
+            "Move the delivery to 16:00, when its worker has another visit",
+            ".o_form_view .o_field_widget[name=commitment_date]",
+            "16:00:00"
+        ),
         click("Leave the field", ".o_form_view .o_notebook .nav-link:contains(Other Info)"),
         ...moveAnyway,
     ],
