@@ -7,6 +7,7 @@ from babel.dates import format_date, format_time
 from odoo import http
 from odoo.http import request
 from odoo.tools import SQL
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools.refusal import BookingRefusal
 from .portal import BookingPortal
@@ -194,6 +195,7 @@ class BookingSchedulePortal(BookingPortal):
         if abs((day - date.today()).days) > 800:
             return self._booking_json({"timezone": visitor.tz, "slots": []})
         zone = pytz.timezone(visitor.tz)
+        locale = babel_locale_parse(get_lang(request.env).code)
         slots = visitor.booking._booking_free_slots(day, hours, visitor.tz, request_type)
         labels = {
             "free": request.env._("confirmed at once"),
@@ -206,6 +208,10 @@ class BookingSchedulePortal(BookingPortal):
                     {
                         "start": pytz.utc.localize(start).astimezone(zone).strftime(DATETIME_INPUT),
                         "stop": pytz.utc.localize(stop).astimezone(zone).strftime(DATETIME_INPUT),
+                        # the time as every other time of the page shows it (9:30 AM in English)
+                        "time": format_time(
+                            pytz.utc.localize(start).astimezone(zone), format="short", locale=locale
+                        ),
                         "outcome": decision.outcome,
                         "label": labels[decision.outcome],
                     }

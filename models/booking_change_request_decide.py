@@ -45,13 +45,14 @@ class BookingChangeRequestDecide(models.Model):
                     )
                 )
 
-    def action_deny(self, note=None, message=None):
+    def action_deny(self, note=None, notify=True):
         """Deny the requests, telling the customer ``note`` (reviewers only).
 
-        ``message``: a {request id: (subject, body)} the reviewer wrote instead of the template.
+        ``notify``: False when the caller emails the customer itself (the deny wizard posts
+        the email the reviewer edited).
         """
         self._check_reviewer()
-        self._check_deny_arguments(note, message)
+        self._check_deny_arguments(note, notify)
         self._lock_pending()
         requests = self.sudo()
         requests.write(
@@ -65,9 +66,9 @@ class BookingChangeRequestDecide(models.Model):
         requests.proposal_ids.unlink()
         requests._end_review(self.env._("Denied"))
         for request in requests._one_by_one():
-            custom = (message or {}).get(request.id)
-            request._notify_customer("booking_change_request.mail_template_request_denied", custom)
-            request._booking()._booking_log(request._history_line())
+            if notify:
+                request._notify_customer("booking_change_request.mail_template_request_denied")
+            request._booking()._booking_log(request._history_line(), author=request._actor_partner())
         return True
 
     def action_withdraw(self):
@@ -84,7 +85,7 @@ class BookingChangeRequestDecide(models.Model):
         requests.proposal_ids.unlink()
         requests._end_review(self.env._("Withdrawn by the customer"))
         for request in requests._one_by_one():
-            request._booking()._booking_log(request._history_line())
+            request._booking()._booking_log(request._history_line(), author=request._actor_partner())
         requests.env.flush_all()  # as superuser: see _booking_request
         return True
 
@@ -113,17 +114,11 @@ class BookingChangeRequestDecide(models.Model):
             )
         return True
 
-    def _check_deny_arguments(self, note, message):
+    def _check_deny_arguments(self, note, notify):
         if note is not None and note is not False and not isinstance(note, str):
             raise UserError(self.env._("The note to the customer must be text."))
-        if message is None:
-            return
-        valid = isinstance(message, dict) and all(
-            isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
-            for pair in message.values()
-        )
-        if not valid:
-            raise UserError(self.env._("The email to the customer must be a subject and a body per request."))
+        if not isinstance(notify, bool):
+            raise UserError(self.env._("Whether to email the customer is true or false."))
 
     def _check_proposed_times(self, times):
         try:
@@ -313,7 +308,7 @@ class BookingChangeRequestDecide(models.Model):
                 ),
             )
             request._notify_customer("booking_change_request.mail_template_request_received")
-            request._booking()._booking_log(request._history_line())
+            request._booking()._booking_log(request._history_line(), author=request._actor_partner())
 
     def _end_review(self, feedback):
         self.activity_feedback([REVIEW_ACTIVITY], feedback=feedback)

@@ -38,6 +38,7 @@ class BookingChangeRequestMail(models.Model):
         }
 
     def _notify_decision(self, customer_message=None):
+        """``customer_message``: False when the customer is not emailed (or is by the caller)."""
         booking = self._booking()
         if customer_message is not False:
             staff = self.channel == "backend"
@@ -47,12 +48,12 @@ class BookingChangeRequestMail(models.Model):
                 template = "booking_change_request.mail_template_booking_changed_by_staff"
             else:
                 template = "booking_change_request.mail_template_request_approved"
-            self._notify_customer(template, customer_message)
-        booking._booking_log(self._history_line())
-        booking._booking_tell_workers(self._worker_message())
+            self._notify_customer(template)
+        booking._booking_log(self._history_line(), author=self._actor_partner())
+        booking._booking_tell_workers(self._worker_message(), author=self._actor_partner())
 
-    def _notify_customer(self, template_xmlid, custom=None):
-        """Email the customer from an editable template, or the text staff wrote (kept in the chatter).
+    def _notify_customer(self, template_xmlid):
+        """Email the customer from an editable template (kept in the chatter).
 
         Links to the booking's page are plain here: the customer's email gets them signed
         when it is rendered (see booking.signed.mail), and so does its main button.
@@ -79,34 +80,16 @@ class BookingChangeRequestMail(models.Model):
             "offer": booking._booking_offer(partner, refund=False, undo=False),
             **request._money_email_values(),
         }
-        if custom:
-            subject, body = custom
-        else:
-            # rendered once, in the customer's language (the composer would render it twice)
-            subject = template._render_field("subject", request.ids, compute_lang=True)[request.id]
-            body = template._render_field(
-                "body_html",
-                request.ids,
-                compute_lang=True,
-                add_context=add_context,
-                options={"post_process": True},
-            )[request.id]
-        email_from = template._render_field("email_from", request.ids)[request.id]
-        # Odoo never notifies the current user: a customer asking from the portal is one.
-        request.with_context(mail_notify_author=partner == self.env.user.partner_id).message_post(
-            body=Markup(body or ""),
-            subject=subject,
-            email_from=email_from or None,
-            partner_ids=partner.ids,
-            message_type="comment",
-            # not Discussions: the responsible follows the request, the customer's emails are not theirs
-            subtype_xmlid="booking_change_request.mt_customer_email",
-            # from the business: were the customer the author, Odoo would not notify them
-            author_id=(request.user_id.partner_id or request.company_id.partner_id).id,
-            email_layout_xmlid="mail.mail_notification_light",
-            # queued: a slow or broken mail server never delays or loses a request
-            force_send=False,
-        )
+        # rendered once, in the customer's language (the composer would render it twice)
+        subject = template._render_field("subject", request.ids, compute_lang=True)[request.id]
+        body = template._render_field(
+            "body_html",
+            request.ids,
+            compute_lang=True,
+            add_context=add_context,
+            options={"post_process": True},
+        )[request.id]
+        request._post_customer_email(subject, body, template)
 
     def _decider_text(self):
         """Who decided, in words: the customer, a rule or a staff member."""

@@ -35,8 +35,8 @@ class BookingChangeRequestUndo(models.Model):
         self.write({"state": "undone"})
         self._settle_money()
         self._notify_customer("booking_change_request.mail_template_request_undone")
-        booking._booking_log(self._history_line())
-        booking._booking_tell_workers(self._worker_message())
+        booking._booking_log(self._history_line(), author=self.partner_id)
+        booking._booking_tell_workers(self._worker_message(), author=self.partner_id)
         self.env.flush_all()
 
     def _undo_refusal(self):

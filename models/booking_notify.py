@@ -39,8 +39,11 @@ class BookingNotify(models.AbstractModel):
     def _booking_format_money(self, amount):
         return format_amount(self.env, amount, self._booking_currency())
 
-    def _booking_tell_workers(self, body):
-        """One inbox message and one toast per worker: the mobile app and web push show the first."""
+    def _booking_tell_workers(self, body, author=None):
+        """One inbox message and one toast per worker: the mobile app and web push show the first.
+
+        ``author``: who acted (a customer through an email link is no user), default the user.
+        """
         workers = self.booking_worker_ids
         if not workers:
             return
@@ -48,7 +51,7 @@ class BookingNotify(models.AbstractModel):
             body=body,
             subject=self.env._("Booking update: %s", self.display_name),
             partner_ids=workers.partner_id.ids,
-            author_id=self.env.user.partner_id.id,
+            author_id=(author or self.env.user.partner_id).id,
             model=self._name,
             res_id=self.id,
             email_layout_xmlid="mail.mail_notification_light",
@@ -63,11 +66,11 @@ class BookingNotify(models.AbstractModel):
             },
         )
 
-    def _booking_log(self, body):
-        """A note in the booking's chatter (staff read the history there)."""
+    def _booking_log(self, body, author=None):
+        """A note in the booking's chatter (staff read the history there); ``author``: who acted."""
         self.sudo().message_post(
             body=body,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
-            author_id=self.env.user.partner_id.id,
+            author_id=(author or self.env.user.partner_id).id,
         )

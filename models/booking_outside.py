@@ -11,10 +11,10 @@ class BookingOutside(models.AbstractModel):
 
     _inherit = "booking.request.mixin"
 
-    def _booking_staff_cancel(self, reason_id=False, reason=False, fee_amount=0.0, message=None):
+    def _booking_staff_cancel(self, reason_id=False, reason=False, fee_amount=0.0, notify=True):
         """Staff cancellation (the backend wizard): applied at once with the given fee.
 
-        ``message`` is a (subject, body) pair for the customer, or None not to email them.
+        ``notify``: False not to email the customer (or when the wizard posts the email staff edited).
         """
         self.ensure_one()
         self._booking_check_reviewer()
@@ -28,7 +28,7 @@ class BookingOutside(models.AbstractModel):
             "cancel",
             {"reason_id": reason_id, "reason": reason, "fee_amount": fee_amount},
             apply=True,
-            customer_message=message,
+            customer_message=None if notify else False,
         )
 
     def _booking_record_staff_request(self, request_type, values, apply, customer_message=None):
@@ -36,7 +36,7 @@ class BookingOutside(models.AbstractModel):
 
         ``apply``: whether the engine applies it (the wizard) or it was already applied by
         Odoo's own buttons. ``customer_message``: None for the default email, False for no
-        email, or a (subject, body) pair the staff member wrote.
+        email (none, or one the caller posts).
         """
         self._booking_end_pending(request_type)
         partner = self._booking_customers()[:1] or self._booking_company().partner_id
@@ -50,6 +50,8 @@ class BookingOutside(models.AbstractModel):
             vals.update(
                 fee_total=fee_total, refund_amount=policy.refund_amount(self._booking_paid(), fee_total)
             )
+        # decided requests (an earlier change in this transaction) reach the one-pending index first
+        self.env["booking.change.request"].flush_model(["state"])
         request = self.env["booking.change.request"].sudo().create(vals)
         request._approve(apply=apply, decided_by=self.env.user, customer_message=customer_message)
         return request
@@ -76,12 +78,15 @@ class BookingOutside(models.AbstractModel):
             "product": self._booking_product(),
         }
 
-    def _booking_after_outside_write(self, old):
+    def _booking_after_outside_write(self, old, vals=None):
         """A booking changed by Odoo's own buttons: record it as a staff request, approved."""
         change = self._booking_outside_change(old, self._booking_snapshot())
         if change:
             request_type, values, message = change
             self._booking_check_may_change_by_hand()
+            if values.get("requested_start"):
+                # onto a time a worker has another booking: the user confirms first (booking_backend.py)
+                self._booking_confirm_busy_move(vals or {})
             self._booking_record_staff_request(request_type, values, apply=False, customer_message=message)
 
     def _booking_outside_change(self, old, new):

@@ -86,7 +86,7 @@ class BookingRequestMixin(models.AbstractModel):
         if "booking_worker_ids" in vals:
             self.booking_worker_ids._booking_receive_in_inbox()
         for booking, old in before.items():
-            booking._booking_after_outside_write(old)
+            booking._booking_after_outside_write(old, vals)
         return result
 
     def _booking_engine_fields(self):

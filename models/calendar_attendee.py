@@ -4,6 +4,7 @@ from ..tools.compat import ODOO_19
 
 # Calendar's emails to attendees, and ours for the customers of a booked visit: ours carry
 # the Cancel and Request a change links (calendar's Accept and Decline change the visit on a GET).
+CHANGEDATE = "calendar.calendar_template_meeting_changedate"
 BOOKED_VISIT_TEMPLATES = {
     "calendar.calendar_template_meeting_invitation": "booking_change_request.mail_template_visit_invitation",
     "calendar.calendar_template_meeting_changedate": "booking_change_request.mail_template_visit_moved",
@@ -29,7 +30,12 @@ class CalendarAttendee(models.Model):
         get ours instead."""
         ours = self._booking_template_for(mail_template)
         customers = self.filtered(lambda a: a._booking_is_customer()) if ours else self.browse()
-        result = getattr(super(CalendarAttendee, self - customers), method)(mail_template, *args, **kwargs)
+        # a booked visit's workers hear of a move from us, once (their inbox): not from calendar too
+        moved = mail_template == self.env.ref(CHANGEDATE, raise_if_not_found=False)
+        workers = self.filtered(lambda a: a._booking_is_worker()) if moved else self.browse()
+        result = getattr(super(CalendarAttendee, self - customers - workers), method)(
+            mail_template, *args, **kwargs
+        )
         if customers:
             # queued, as all our emails to customers: a slow mail server never delays the visit
             getattr(super(CalendarAttendee, customers), method)(
@@ -52,6 +58,11 @@ class CalendarAttendee(models.Model):
         """A customer of a booked visit (its emails are ours)."""
         event = self.event_id
         return event._booking_engaged() and event._booking_may_ask(self.partner_id)
+
+    def _booking_is_worker(self):
+        """A field worker of a booked visit (we tell them of its changes)."""
+        event = self.event_id
+        return event._booking_engaged() and self.partner_id in event.booking_worker_ids.partner_id
 
     def _booking_template_for(self, mail_template):
         """Our template in place of calendar's ``mail_template`` for booked customers, if any."""

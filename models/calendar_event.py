@@ -3,6 +3,11 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 
 
+def base_name(name):
+    """A service's name without its details in brackets: 'Dog walk (1 h)' → 'Dog walk'."""
+    return (name or "").split(" (")[0].strip()
+
+
 class CalendarEvent(models.Model):
     """A visit: one appointment on the calendar (possibly one occurrence of a recurrence)."""
 
@@ -123,6 +128,8 @@ class CalendarEvent(models.Model):
                 "alarm_ids": [Command.clear()],
             }
         )
+        # the workers' calendars show it as Odoo shows a visit they do not attend: declined
+        self._booking_worker_attendees().write({"state": "declined"})
 
     def _booking_apply_change(self, request):
         values = {}
@@ -150,6 +157,22 @@ class CalendarEvent(models.Model):
                 **values,
             }
         )
+        self._booking_worker_attendees().write({"state": "accepted"})
+
+    def _booking_worker_attendees(self):
+        """The workers' attendances of these visits (as superuser: workers' rows are not the user's)."""
+        return self.sudo().attendee_ids.filtered(
+            lambda a: a.partner_id in a.event_id.booking_worker_ids.partner_id
+        )
+
+    def _booking_title_for_service(self, old, new):
+        """The visit's title once its service is ``new``: the old service's name in it, replaced."""
+        title = self.name or ""
+        for old_name, new_name in ((old.name, new.name), (base_name(old.name), base_name(new.name))):
+            if old_name and new_name and old_name.lower() in title.lower():
+                start = title.lower().index(old_name.lower())
+                return title[:start] + new_name + title[start + len(old_name) :]
+        return title
 
     def _booking_quiet(self):
         """Our own emails tell the customer; calendar's would say it twice."""
@@ -166,6 +189,17 @@ class CalendarEvent(models.Model):
     # ------------------------------------------------------------------
 
     def write(self, vals):
+        if vals.get("booking_product_id") and "name" not in vals and len(self) > 1:
+            # a title per visit (see below)
+            for event in self:
+                event.write(vals)
+            return True
+        if vals.get("booking_product_id") and "name" not in vals and self.booking_product_id:
+            # a visit named after its service is renamed with it (by the engine and by hand)
+            new = self.env["product.product"].browse(vals["booking_product_id"]).sudo()
+            title = self._booking_title_for_service(self.booking_product_id.sudo(), new)
+            if title != self.name:
+                vals = {**vals, "name": title}
         if "partner_ids" in vals:
             # before calendar invites the new attendees, inside write: their links carry the new token
             self._booking_customers_changed_by(vals["partner_ids"])._booking_rotate_token()

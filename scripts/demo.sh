@@ -5,6 +5,8 @@
 # database; the cluster lives under /tmp when PostgreSQL's user cannot enter the
 # checkout (lib.sh, cluster_dir). Running it again reuses the database (and updates the addon).
 # DEMO_PORT changes the port; 'scripts/demo.sh shell' opens an Odoo shell on it.
+# Every email the demo sends goes to a mail catcher on 127.0.0.1 (scripts/mail_catcher.py,
+# started and stopped here), which keeps it in .demo/mail/ (open .demo/mail/index.html).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,8 +26,20 @@ write_odoo_conf "$DEMO_DIR/odoo.conf" "$PG_DIR" "$DEMO_DIR/data" "$PORT"
 if ! pg_running "$PG_DIR"; then  # also after a crash or a reboot left a stale postmaster.pid
     pg_start "$PG_DIR" || exit 1
 fi
-trap 'pg_stop "$PG_DIR" fast; rm -rf "$LINK_DIR"' EXIT
+CATCHER_PID=""
+trap '[ -z "$CATCHER_PID" ] || kill "$CATCHER_PID" 2>/dev/null; pg_stop "$PG_DIR" fast; rm -rf "$LINK_DIR"' EXIT
 trap 'exit 130' INT TERM
+
+# The mail catcher, and Odoo's outgoing mail pointed at it (Odoo uses the configuration
+# file's server when the database has no outgoing mail server of its own)
+MAIL_DIR="$ADDON_DIR/.demo/mail"
+if [ "${1:-}" != shell ]; then
+    "$PYTHON" -c "import aiosmtpd" 2>/dev/null || { say "the demo's mail catcher needs aiosmtpd: run 'make setup'"; exit 1; }
+    SMTP_PORT=$(free_port)
+    "$PYTHON" "$ADDON_DIR/scripts/mail_catcher.py" "$MAIL_DIR" "$SMTP_PORT" >"$DEMO_DIR/mail_catcher.log" 2>&1 &
+    CATCHER_PID=$!
+    printf 'smtp_server = 127.0.0.1\nsmtp_port = %s\n' "$SMTP_PORT" >>"$DEMO_DIR/odoo.conf"
+fi
 
 if psql -h "$PG_DIR" -U odoo -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
     say "demo database: reusing $DB (updating $ADDON_NAME)"
@@ -36,8 +50,16 @@ else
     # 18.0 loads demo data unless told not to; 19.0 only when told to (an option 18.0 lacks)
     [ "$ODOO_SERIES" = 18.0 ] || INSTALL+=(--with-demo)
 fi
+T0=$(date +%s)
 odoo_bin -c "$DEMO_DIR/odoo.conf" -d "$DB" "${INSTALL[@]}" --stop-after-init --log-level=warn \
     >"$DEMO_DIR/install.log" 2>&1 || { tail -n 40 "$DEMO_DIR/install.log"; exit 1; }
+say "  done in $(( $(date +%s) - T0 )) s"
+# the emails' links lead here, whoever logs in first and from wherever
+psql -h "$PG_DIR" -U odoo -d "$DB" -q -c "
+    INSERT INTO ir_config_parameter (key, value, create_uid, write_uid, create_date, write_date)
+    VALUES ('web.base.url', 'http://localhost:$PORT', 1, 1, now(), now()),
+           ('web.base.url.freeze', 'True', 1, 1, now(), now())
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
 
 if [ "${1:-}" = shell ]; then
     odoo_bin shell -c "$DEMO_DIR/odoo.conf" -d "$DB" --log-level=warn
@@ -53,6 +75,9 @@ cat <<EOF
   portal customer   alice / alice          http://localhost:$PORT/my/bookings
   portal customer   bob / bob
   field worker      walker / walker        Discuss inbox: alerts of cancelled or moved visits
+
+  emails sent       file://$MAIL_DIR/index.html
+                    (each as the recipient reads it; its links work logged out)
 
 EOF
 odoo_bin -c "$DEMO_DIR/odoo.conf" -d "$DB" --db-filter="^$DB\$" --log-level=warn

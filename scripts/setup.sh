@@ -42,6 +42,13 @@ else
     apt_install chromium || status=1
 fi
 
+# Odoo prints its PDFs (an order confirmation's, an invoice's) with wkhtmltopdf (make demo)
+if command -v wkhtmltopdf >/dev/null 2>&1; then
+    say "ok: wkhtmltopdf"
+else
+    apt_install wkhtmltopdf || status=1
+fi
+
 # Installed only when one differs from its pin: a run with all of them in place
 # asks nothing of PyPI and changes nothing.
 pin_install() {  # $1: Python, $2: requirements file, $3: what they are
@@ -52,11 +59,19 @@ pin_install() {  # $1: Python, $2: requirements file, $3: what they are
     fi
     say "installing from PyPI into $("$py" -c 'import sys; print(sys.executable)'), as pinned in scripts/$(basename "$file"):"
     while read -r line; do say "  $line"; done <<<"$differ"
-    if "$py" -m pip install -q --disable-pip-version-check -r "$file" \
-        && differ=$("$py" "$ADDON_DIR/scripts/pins.py" "$file"); then
+    # pip's own words go to a log: its warnings about this machine's package sources and about
+    # packages of this Python that no pin here names are not ours to act on
+    local log="$ADDON_DIR/.cache/pip-$(basename "$file" .txt).log" rc=0
+    mkdir -p "$ADDON_DIR/.cache"
+    "$py" -m pip install -q --disable-pip-version-check -r "$file" >"$log" 2>&1 || rc=$?
+    if [ "$rc" = 0 ] && differ=$("$py" "$ADDON_DIR/scripts/pins.py" "$file"); then
         say "ok: $what pinned in scripts/$(basename "$file") ($py)"
+        if grep -q "dependency conflicts" "$log"; then
+            say "  note: pip found conflicts among other packages of that Python, none pinned here (see ${log#"$ADDON_DIR"/})"
+        fi
     else
-        say "MISSING: $what as pinned in scripts/$(basename "$file")${differ:+: $differ}"
+        grep -v "is ignored: it is neither a file nor a directory" "$log" | tail -n 20
+        say "MISSING: $what as pinned in scripts/$(basename "$file")${differ:+: $differ} (pip's log: ${log#"$ADDON_DIR"/})"
         return 1
     fi
 }

@@ -1,5 +1,7 @@
 from . import (
     test_approval,
+    test_backend_findings,
+    test_backend_tours,
     test_concurrency,
     test_every_path,
     test_fees,

@@ -148,7 +148,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def staff_cancel(self, booking, data):
         fee = data.draw(st.sampled_from([0.0, 5.0, 20.0]), label="fee")
         booking = booking.with_user(self.case.reviewer)
-        self.step(lambda: booking._booking_staff_cancel(fee_amount=fee, message=False))
+        self.step(lambda: booking._booking_staff_cancel(fee_amount=fee, notify=False))
 
     def odoo_cancel(self, booking, data):
         """The order's Cancel button; for the visit, archiving it."""

@@ -240,7 +240,7 @@ class TestNotifications(BookingCase):
             visit, order = self.bookings(NOW + timedelta(days=2))
             told = visit.with_user(self.reviewer)._booking_staff_cancel(self.reason.id, "Storm", 0.0)
             silent = order.with_user(self.reviewer)._booking_staff_cancel(
-                self.reason.id, "Storm", 0.0, message=False
+                self.reason.id, "Storm", 0.0, notify=False
             )
         self.assertIn("is cancelled", self.customer_messages(told).subject)
         self.assertIn("Storm", self.customer_messages(told).body)

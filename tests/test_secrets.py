@@ -236,9 +236,9 @@ class TestSecrets(BookingHttpCase):
                 reviewer_request.action_propose(times)
         reviewer_request.action_propose([(str(self.at(24 * 10)), str(self.at(24 * 10 + 1)))])
         self.assertEqual(len(request.proposal_ids), 1, "times as text, as JSON-RPC sends them, are fine")
-        for note, message in ((5, None), (None, "body"), (None, {request.id: "x"})):
-            with self.subTest(note=note, message=message), self.assertRaises(UserError):
-                reviewer_request.action_deny(note=note, message=message)
+        for note, notify in ((5, True), (None, "body"), (None, {request.id: "x"})):
+            with self.subTest(note=note, notify=notify), self.assertRaises(UserError):
+                reviewer_request.action_deny(note=note, notify=notify)
         self.assertEqual(request.state, "pending")
         self.assertEqual(request._format_customer_datetime("not a date"), "")
 

@@ -15,6 +15,7 @@ __all__ = [
     "GROUP_IDS",
     "LINE_TAXES",
     "ODOO_19",
+    "RECORD_NAME",
     "SERIES",
     "Constraint",
     "Intervals",
@@ -69,6 +70,9 @@ else:
 GROUP_IDS = "group_ids" if ODOO_19 else "groups_id"
 # The taxes of an order line: tax_id in 18.0, tax_ids in 19.0.
 LINE_TAXES = "tax_ids" if ODOO_19 else "tax_id"
+# The name an email's header shows, given to message_post: the message's stored record_name
+# in 18.0, the notification's force_record_name in 19.0 (where record_name is computed).
+RECORD_NAME = "force_record_name" if ODOO_19 else "record_name"
 
 
 def group_users(group):

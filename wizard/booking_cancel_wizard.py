@@ -115,24 +115,25 @@ class BookingCancelWizard(models.TransientModel):
             field, list(draft._ids), compute_lang=True, options=options
         )[draft.id]
 
-    def _customer_message(self):
-        """The staff's own words, or None when they kept the template's: it is then rendered when
-        sent, once the cancellation is made, with the link to its fee invoice."""
-        if not self.notify_customer:
-            return False
-        kept = (
+    def _kept_template(self):
+        """Whether staff kept the template's words: it is then rendered when sent, once the
+        cancellation is made, with the link to its fee invoice."""
+        return (
             self.template_id == self.env.ref(STAFF_CANCEL_TEMPLATE)
             and self.subject == self._render("subject")
             and self.body == self._fields["body"].convert_to_cache(self._render("body_html"), self)
         )
-        return None if kept else (self.subject, self.body)
 
     def action_cancel_booking(self):
         self.ensure_one()
         booking = self._booking()
         if not booking:
             raise UserError(self.env._("Open the cancellation from a visit or an order."))
+        kept = self.notify_customer and self._kept_template()
         request = booking.with_env(self.env)._booking_staff_cancel(
-            self.reason_id.id, self.reason, self.fee_amount, message=self._customer_message()
+            self.reason_id.id, self.reason, self.fee_amount, notify=kept
         )
+        if self.notify_customer and not kept:
+            # the email as staff edited it, posted on the request once the booking is cancelled
+            request._post_customer_email(self.subject, self.body, self.template_id)
         return request.action_open_booking()

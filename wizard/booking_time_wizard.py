@@ -32,15 +32,25 @@ class BookingTimeWizard(models.TransientModel):
     @api.depends("request_id")
     def _compute_asked(self):
         for wizard in self:
-            request = wizard.request_id.sudo()
-            booking = request._booking()
-            if not request.requested_start:
-                wizard.asked = request.requested_note or ""
-                continue
+            wizard.asked = wizard._asked_text()
+
+    def _asked_text(self):
+        """What the customer asked for, in words: the time (or time block), the service, their note."""
+        request = self.request_id.sudo()
+        if not request:
+            return ""
+        booking = request._booking()
+        parts = []
+        if request.requested_start:
             start = booking._booking_format_datetime(request.requested_start)
             stop = booking._booking_format_datetime(request.requested_stop)
             block = request.requested_time_block_id.display_name
-            wizard.asked = f"{block}: {start} – {stop}" if block else f"{start} – {stop}"
+            parts.append(f"{block}: {start} – {stop}" if block else f"{start} – {stop}")
+        if request.requested_product_id:
+            parts.append(self.env._("service %s", request.requested_product_id.display_name))
+        if request.requested_note:
+            parts.append(f"“{request.requested_note}”")
+        return "; ".join(parts)
 
     def action_confirm(self):
         self.ensure_one()

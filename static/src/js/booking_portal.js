@@ -185,7 +185,7 @@ publicWidget.registry.BookingScope = publicWidget.Widget.extend({
             }`;
             button.dataset.start = slot.start;
             button.dataset.outcome = slot.outcome;
-            button.textContent = `${slot.start.slice(11)} · ${slot.label}`;
+            button.textContent = `${slot.time || slot.start.slice(11)} · ${slot.label}`;
             group.append(button);
         }
         container.append(group);
