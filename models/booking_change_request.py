@@ -750,6 +750,8 @@ class BookingChangeRequest(models.Model):
             # from the business: were the customer the author, Odoo would not notify them
             author_id=(request.user_id.partner_id or request.company_id.partner_id).id,
             email_layout_xmlid="mail.mail_notification_light",
+            # the customer's calendar follows: booking.ics (models/booking_ics.py)
+            attachment_ids=request._booking_ics_attachment_ids(),
             # queued: a slow or broken mail server never delays or loses a request
             force_send=False,
         )

@@ -31,6 +31,8 @@ class CalendarAttendee(models.Model):
         customers = self.filtered(lambda a: a._booking_is_customer()) if ours else self.browse()
         result = getattr(super(CalendarAttendee, self - customers), method)(mail_template, *args, **kwargs)
         if customers:
+            # their calendar file is booking.ics (models/calendar_event_ics.py), not calendar's own
+            customers = customers.with_context(booking_ics_attendees=customers)
             getattr(super(CalendarAttendee, customers), method)(ours, *args, **kwargs)
         return result
 

@@ -1,5 +1,6 @@
 from . import (
     test_approval,
+    test_calendar_files,
     test_concurrency,
     test_every_path,
     test_fees,
