@@ -30,6 +30,7 @@
         "views/res_config_settings_views.xml",
         "views/booking_email_templates.xml",
         "views/portal_templates.xml",
+        "views/portal_ics_templates.xml",
         "views/portal_dialog_templates.xml",
         "views/portal_calendar_templates.xml",
         "wizard/booking_cancel_wizard_views.xml",

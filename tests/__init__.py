@@ -1,6 +1,8 @@
 from . import (
     test_approval,
     test_calendar_files,
+    test_calendar_files_http,
+    test_calendar_files_paths,
     test_concurrency,
     test_every_path,
     test_fees,
