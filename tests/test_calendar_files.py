@@ -27,7 +27,7 @@ class CalendarProgram:
     def __init__(self):
         self.held = {}  # uid: (sequence, event or None once cancelled)
 
-    def read(self, raw):
+    def apply(self, raw):
         calendar = icalendar.Calendar.from_ical(raw)
         method = str(calendar.get("METHOD"))
         for event in calendar.walk("VEVENT"):
@@ -173,7 +173,7 @@ class TestCalendarFiles(CalendarFilesCase):
                 event = self.assertFile(booking, sent, method, sequence, start)
                 self.assertSignedForTheCustomer(booking, stored, sent)
                 uids.add(event.uid.value)
-                program.read(sent)
+                program.apply(sent)
                 held = program.events()
                 if method == "CANCEL":
                     self.assertEqual(held, [], "the cancellation removes the one event")
