@@ -18,11 +18,14 @@ PRODID = "-//Odoo//booking_change_request//EN"
 def sign_ics(raw, paths):
     """``raw`` (a booking.ics) with its link to the booking's page signed: ``paths`` is
     {path: query parameters}, as ``_booking_signed_paths`` gives them for one recipient."""
-    calendar = vobject.readOne(raw.decode())
-    event = calendar.vevent
-    url = getattr(event, "url", None)
+    try:
+        calendar = vobject.readOne(raw.decode())
+        url = getattr(calendar.vevent, "url", None)
+    except (vobject.base.VObjectError, UnicodeDecodeError, AttributeError):
+        return raw  # a file of another's under that name: sent as it is, never blocking the email
     if url is None:
         return raw
+    event = calendar.vevent
     parts = urlsplit(url.value)
     params = paths.get(parts.path)
     if params is None:

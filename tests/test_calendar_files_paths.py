@@ -167,3 +167,24 @@ class TestCalendarFilesPaths(CalendarFilesCase):
         readable = self.env["ir.attachment"].with_user(self.worker).search([("name", "=", ICS)])
         for attachment in readable:
             self.assertNotIn(token, attachment.raw.decode().replace("\r\n ", ""))
+
+    def test_another_file_of_that_name_goes_as_it_is(self):
+        """A file named booking.ics that is not ours (or not a calendar) is sent unchanged, never failing."""
+        with freeze_time(NOW):
+            order = self.make_order(NOW + timedelta(days=3))
+            order.message_post(
+                body="Your plan",
+                partner_ids=self.partner_a.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachments=[(ICS, b"not a calendar \xff")],
+            )
+        mail = self.emails_to(self.partner_a, order)
+        self.assertEqual(len(mail), 1)
+        (sent,) = [
+            raw
+            for values in mail._prepare_outgoing_list()
+            for name, raw, *_r in values["attachments"]
+            if name == ICS
+        ]
+        self.assertEqual(sent, b"not a calendar \xff")
