@@ -33,6 +33,7 @@
         "views/booking_waitlist_views.xml",
         "views/booking_email_templates.xml",
         "views/portal_templates.xml",
+        "views/portal_ics_templates.xml",
         "views/portal_dialog_templates.xml",
         "views/portal_calendar_templates.xml",
         "views/portal_waitlist_templates.xml",

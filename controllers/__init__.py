@@ -1,1 +1,1 @@
-from . import calendar, portal, schedule, waitlist
+from . import calendar, portal, portal_ics, schedule, waitlist

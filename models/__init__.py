@@ -19,6 +19,7 @@ from . import (
     booking_outside,
     booking_notify,
     booking_links,
+    booking_ics,
     booking_request_money,
     booking_backend,
     booking_schedule,
@@ -29,7 +30,9 @@ from . import (
     booking_time_block,
     calendar_attendee,
     calendar_event,
+    calendar_event_ics,
     mail_mail,
+    mail_mail_ics,
     res_company,
     res_config_settings,
     res_groups,
@@ -37,4 +40,5 @@ from . import (
     sale_order,
     booking_waitlist_kinds,
     res_company_waitlist,
+    sale_order_ics,
 )

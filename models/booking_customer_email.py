@@ -39,6 +39,8 @@ class BookingChangeRequest(models.Model):
             # show the request's number with its slash turned into a dash)
             **{RECORD_NAME: request._booking().display_name},
             model_description=self.env._("booking"),
+            # the customer's calendar follows: booking.ics (models/booking_ics.py)
+            attachment_ids=request._booking_ics_attachment_ids(),
             # queued: a slow or broken mail server never delays or loses a request
             force_send=False,
         )

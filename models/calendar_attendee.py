@@ -37,7 +37,9 @@ class CalendarAttendee(models.Model):
             mail_template, *args, **kwargs
         )
         if customers:
-            # queued, as all our emails to customers: a slow mail server never delays the visit
+            # queued, as all our emails to customers: a slow mail server never delays the visit;
+            # their calendar file is booking.ics (models/calendar_event_ics.py), not calendar's own
+            customers = customers.with_context(booking_ics_attendees=customers)
             getattr(super(CalendarAttendee, customers), method)(
                 ours, *args, **{**kwargs, "force_send": False}
             )

@@ -115,7 +115,7 @@ class TestWaitlistMatching(WaitlistCase):
         """A time closer than the cutoff, or outside the worker's hours, is not offered."""
         waiting = self.wait(self.make_visit(NOW + 8 * DAY, partner=self.partner_b))
         soon = self.make_visit(NOW + 20 * HOUR)
-        soon.with_user(self.reviewer)._booking_staff_cancel(message=False)
+        soon.with_user(self.reviewer)._booking_staff_cancel(notify=False)
         self.assertFalse(waiting.offer_ids, "inside the 24 hours of the cutoff")
         night = self.make_visit(NOW.replace(hour=23) + 5 * DAY)
         self.cancel(night)
@@ -139,7 +139,7 @@ class TestWaitlistMatching(WaitlistCase):
         """A time soon after the cutoff is offered until the cutoff, not the company's full minutes."""
         waiting = self.wait(self.make_visit(NOW + 8 * DAY, partner=self.partner_b))
         soon = self.make_visit(NOW + 25 * HOUR)
-        soon.with_user(self.reviewer)._booking_staff_cancel(message=False)
+        soon.with_user(self.reviewer)._booking_staff_cancel(notify=False)
         self.assertEqual(waiting.offer_ids.expires_on, NOW + HOUR)
 
     def test_matching_queries_do_not_grow(self):
@@ -274,7 +274,7 @@ class TestWaitlistEveryPath(WaitlistCase):
 
     def test_staff_cancel(self):
         order = self.make_order(NOW + 4 * DAY)
-        order.with_user(self.reviewer)._booking_staff_cancel(message=False)
+        order.with_user(self.reviewer)._booking_staff_cancel(notify=False)
         self.assertEqual(self.waiting.offer_ids.start, order.commitment_date)
 
     def test_odoos_cancel_button(self):

@@ -55,7 +55,7 @@ class TestWaitlistRace(BaseCase):
                 for visit in waiting
             ]
             self.freed = self.visit(env, partners[2], worker, 4)
-            self.freed._booking_staff_cancel(message=False)
+            self.freed._booking_staff_cancel(notify=False)
             self.offers = [wish.offer_ids.id for wish in wishes]
             self.assertTrue(all(self.offers), "both are offered the freed time")
             self.visits = [visit.id for visit in (*waiting, self.freed)]
