@@ -91,6 +91,7 @@ class BookingCancelWizard(models.TransientModel):
                     "reason_id": self.reason_id.id,
                     "reason": self.reason,
                     "fee_amount": self.fee_amount,
+                    "fee_total": booking._booking_fee_total(self.fee_amount),
                     "currency_id": booking._booking_currency().id,
                     "company_id": booking._booking_company().id,
                 }
