@@ -19,6 +19,22 @@ def is_record_id(value):
     return isinstance(value, int) and 0 < value <= MAX_ID
 
 
+def success_message(code):
+    """The text shown after the redirect of a successful POST; None for an unknown code."""
+    env = request.env
+    return {
+        "cancel_approved": env._("Your booking is cancelled."),
+        "cancel_pending": env._("Your cancellation request is sent: we will confirm it shortly."),
+        "change_approved": env._("Your booking is changed."),
+        "change_pending": env._("Your change request is sent: we will confirm it shortly."),
+        "rebook_approved": env._("Your booking is confirmed again."),
+        "rebook_pending": env._("Your request to book again is sent: we will confirm it shortly."),
+        "withdrawn": env._("Your request is withdrawn; the booking stays as it was."),
+        "accepted": env._("Thank you: your booking is moved to the time you accepted."),
+        "undone": env._("Your cancellation is undone: your booking is back on."),
+    }.get(code)
+
+
 class BadInput(ValueError):
     """Malformed form input: answered with 400 and the message."""
 

@@ -3,7 +3,6 @@
 import logging
 from dataclasses import dataclass, field
 
-import pytz
 from werkzeug.urls import url_encode
 
 from odoo.http import request
@@ -105,13 +104,7 @@ class BookingVisitors:
 
     def _booking_tz(self, partner, booking=None):
         """The time zone a visitor's times are read in: theirs, else the booking's, else the company's."""
-        tz = partner.sudo().tz if partner else False
-        if not tz and booking:
-            tz = booking._booking_tz()
-        if not tz:
-            company = request.env.company.sudo()
-            tz = company.partner_id.tz or company.resource_calendar_id.tz
-        return tz if tz in pytz.all_timezones_set else "UTC"
+        return (booking or request.env[MIXIN])._booking_tz(partner)
 
     def _booking_only_post(self):
         """Odoo routes OPTIONS to POST handlers (without CSRF check): anything but POST is refused."""

@@ -20,21 +20,26 @@ class BookingNotify(models.AbstractModel):
         """
         if not value:
             return ""
-        tz = tz or (partner and partner.tz) or (self and self._booking_tz()) or "UTC"
-        local = pytz.utc.localize(value).astimezone(
-            pytz.timezone(tz if tz in pytz.all_timezones_set else "UTC")
-        )
+        tz = tz if tz in pytz.all_timezones_set else self._booking_tz(partner)
+        local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
         locale = locale or babel_locale_parse(get_lang(self.env).code)
         date = format_skeleton("yMMMEd", local, locale=locale)
         time = format_time(local, format="short", locale=locale)
         return locale.datetime_formats["medium"].replace("{1}", date).replace("{0}", time)
 
-    def _booking_tz(self):
-        """The booking's own time zone: its responsible's, else its company's, else UTC."""
-        responsible = self._booking_responsible().sudo()
-        company = self._booking_company().sudo()
-        tz = responsible.tz or company.partner_id.tz or company.resource_calendar_id.tz
-        return tz if tz in pytz.all_timezones_set else "UTC"
+    def _booking_tz(self, partner=None):
+        """The one time zone every page, dialog and email reads times in: ``partner``'s (the
+        reader's), else the booking's responsible's, else its company's (without a booking,
+        the current company's), else UTC."""
+        company = (self._booking_company() if self else self.env.company).sudo()
+        responsible = self._booking_responsible().sudo() if self else self.env["res.users"]
+        zones = (
+            partner and partner.sudo().tz,
+            responsible.tz,
+            company.partner_id.tz,
+            company.resource_calendar_id.tz,
+        )
+        return next((tz for tz in zones if tz in pytz.all_timezones_set), "UTC")
 
     def _booking_format_money(self, amount):
         return format_amount(self.env, amount, self._booking_currency())

@@ -202,8 +202,7 @@ class BookingWaitlist(models.Model):
     def _customer_days(self, tz=None, locale=None):
         """The customer's days as they read them (a day, or the first and last days), in ``tz`` or theirs."""
         self.ensure_one()
-        tz = tz or self.partner_id.tz or self.sudo()._booking()._booking_tz()
-        zone = pytz.timezone(tz if tz in pytz.all_timezones_set else "UTC")
+        zone = pytz.timezone(tz or self.sudo()._booking()._booking_tz(self.partner_id))
         locale = locale or babel_locale_parse(get_lang(self.env).code)
         first = pytz.utc.localize(self.date_from).astimezone(zone).date()
         last = pytz.utc.localize(self.date_to - timedelta(seconds=1)).astimezone(zone).date()
