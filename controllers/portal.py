@@ -153,17 +153,24 @@ class BookingPortal(BookingVisitors, BookingForms, BookingList, CustomerPortal):
     # POST helpers
     # ------------------------------------------------------------------
 
+    def _booking_poster(self, kind, booking_id):
+        """Who posts to a booking: (visitor, None), or (None, the answer refusing them)."""
+        if wrong := self._booking_only_post() or self._booking_throttled():
+            return None, wrong
+        try:
+            visitor = self._booking_visitor(kind, booking_id, request.httprequest.form)
+        except NotFound:
+            return None, self._booking_not_found()
+        if not visitor.partner:
+            return None, self._booking_read_only(visitor)
+        return visitor, None
+
     def _booking_post(self, kind, booking_id, request_type, parse):
         """Check who came, parse, submit in a savepoint: 303 on success, the page with a 4xx otherwise."""
-        if wrong := self._booking_only_post() or self._booking_throttled():
+        visitor, wrong = self._booking_poster(kind, booking_id)
+        if wrong:
             return wrong
         form = request.httprequest.form
-        try:
-            visitor = self._booking_visitor(kind, booking_id, form)
-        except NotFound:
-            return self._booking_not_found()
-        if not visitor.partner:
-            return self._booking_read_only(visitor)
         try:
             values = parse(visitor, form)
             values.update(self._booking_origin())

@@ -35,15 +35,10 @@ class BookingWaitlistPortal(BookingPortal):
     )
     def portal_booking_waitlist(self, kind, booking_id, **kw):
         """The customer asks to be moved earlier, on the days they give (whole days, their time zone)."""
-        if wrong := self._booking_only_post() or self._booking_throttled():
+        visitor, wrong = self._booking_poster(kind, booking_id)
+        if wrong:
             return wrong
         form = request.httprequest.form
-        try:
-            visitor = self._booking_visitor(kind, booking_id, form)
-        except NotFound:
-            return self._booking_not_found()
-        if not visitor.partner:
-            return self._booking_read_only(visitor)
         try:
             date_from, date_to = self._booking_waitlist_days(visitor, form)
             with request.env.cr.savepoint():

@@ -205,13 +205,7 @@ class BookingChangeRequestDecide(models.Model):
         }
 
     def action_open_booking(self):
-        booking = self._booking()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": booking._name,
-            "res_id": booking.id,
-            "view_mode": "form",
-        }
+        return self._booking().get_formview_action()
 
     def _check_reviewer(self):
         if self.env.su:

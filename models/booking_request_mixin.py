@@ -172,12 +172,12 @@ class BookingRequestMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _booking_start(self):
-        """Start of the booking (naive UTC datetime)."""
-        raise NotImplementedError
+        """Start of the booking (naive UTC datetime): its ``_booking_start_field``."""
+        return self[self._booking_start_field]
 
     def _booking_stop(self):
-        """End of the booking (naive UTC datetime)."""
-        raise NotImplementedError
+        """End of the booking (naive UTC datetime): its ``_booking_stop_field``."""
+        return self[self._booking_stop_field]
 
     def _booking_company(self):
         """The company whose policy applies."""

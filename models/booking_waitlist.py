@@ -116,13 +116,7 @@ class BookingWaitlist(models.Model):
         self.ensure_one()
         if not self.env.su and not self.env.user.has_group(REVIEWER_GROUP):
             raise AccessError(self.env._("Only booking reviewers open bookings from the move-up list."))
-        booking = self._booking()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": booking._name,
-            "res_id": booking.id,
-            "view_mode": "form",
-        }
+        return self._booking().get_formview_action()
 
     # ------------------------------------------------------------------
     # The engine

@@ -76,12 +76,6 @@ class CalendarEvent(models.Model):
             ("booking_cancelled", "=", False),
         ]
 
-    def _booking_start(self):
-        return self.start
-
-    def _booking_stop(self):
-        return self.stop
-
     def _booking_company(self):
         return self.user_id.company_id or self.env.company
 

@@ -78,12 +78,6 @@ class SaleOrder(models.Model):
             ("booking_stop", ">", start),
         ]
 
-    def _booking_start(self):
-        return self.commitment_date
-
-    def _booking_stop(self):
-        return self.booking_stop
-
     def _booking_company(self):
         return self.company_id
 
