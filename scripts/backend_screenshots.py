@@ -48,8 +48,9 @@ def record_id(page, xmlid):
 
 
 def settle(page):
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(800)
+    # not "networkidle": the backend keeps its bus connection open
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(1500)
 
 
 def shoot(page, name):
@@ -60,6 +61,7 @@ def shoot(page, name):
 
 def reviewer(browser):
     page = browser.new_page(viewport=SIZE)
+    page.set_default_timeout(120_000)  # the first page builds its assets
     login(page, "admin")
     request = record_id(page, "booking_change_request.request_visit_pending_demo")
     page.goto(f"{BASE}/odoo/action-booking_change_request.booking_change_request_action/{request}")
@@ -89,6 +91,7 @@ def reviewer(browser):
 
 def worker(browser):
     page = browser.new_page(viewport=SIZE)
+    page.set_default_timeout(120_000)  # the first page builds its assets
     login(page, "walker")
     page.goto(f"{BASE}/odoo/calendar")
     page.wait_for_selector(".o_calendar_renderer")
