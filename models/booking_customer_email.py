@@ -24,6 +24,7 @@ class BookingChangeRequest(models.Model):
             return request.env["mail.message"]
         email_from = template and template.sudo()._render_field("email_from", request.ids)[request.id]
         # Odoo never notifies the current user: a customer asking from the portal is one.
+        self.env["mail.mail"]._booking_send_soon()
         return request.with_context(mail_notify_author=partner == self.env.user.partner_id).message_post(
             body=Markup(body or ""),
             subject=subject,

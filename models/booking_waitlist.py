@@ -238,3 +238,4 @@ class BookingWaitlist(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
                 force_send=False,
             )
+        self.env["mail.mail"]._booking_send_soon()

@@ -43,6 +43,7 @@ class CalendarAttendee(models.Model):
             getattr(super(CalendarAttendee, customers), method)(
                 ours, *args, **{**kwargs, "force_send": False}
             )
+            self.env["mail.mail"]._booking_send_soon()
         return result
 
     # calendar's method emailing attendees from a template, renamed in 19.0

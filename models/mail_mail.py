@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 RETRY_DAYS = 3
+QUEUE_CRON = "mail.ir_cron_mail_scheduler_action"
 
 
 class MailMail(models.Model):
@@ -25,5 +26,17 @@ class MailMail(models.Model):
         )
         mails.action_retry()
         if mails:
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+            self._booking_send_soon()
         return mails
+
+    @api.model
+    def _booking_send_soon(self):
+        """Customers' emails are queued (a slow mail server never delays a booking) and go out
+        within a minute: the queue's cron, hourly otherwise, is triggered once per transaction."""
+        data = self.env.cr.precommit.data
+        if data.get("booking_send_soon"):
+            return
+        data["booking_send_soon"] = True
+        cron = self.env.ref(QUEUE_CRON, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()

@@ -247,5 +247,6 @@ class SaleOrder(models.Model):
                 partner_ids=order.partner_id.ids,
                 force_send=False,
             )
+        self.env["mail.mail"]._booking_send_soon()
         due.booking_reminder_sent = True
         return due

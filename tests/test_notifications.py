@@ -161,6 +161,18 @@ class TestNotifications(BookingCase):
             self.assertTrue(all(t["type"] == "warning" and "Cancelled" in t["message"] for t in toasts))
         self.assertFalse(self.bus_toasts(self.organizer))
 
+    def test_customer_emails_go_out_within_a_minute(self):
+        """Queued, the customer's email is not left to the queue's hourly run: its cron is triggered,
+        once per transaction however many emails are queued."""
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        triggers = self.env["ir.cron.trigger"].sudo()
+        before = triggers.search_count([("cron_id", "=", cron.id)])
+        with freeze_time(NOW):
+            for booking in self.bookings(NOW + timedelta(days=5)):
+                request = self.cancel(booking)
+                self.assertTrue(self.emails_to(self.partner_a, request), "queued, not sent in the request")
+        self.assertEqual(triggers.search_count([("cron_id", "=", cron.id)]), before + 1)
+
     def test_denied_request(self):
         """Denied: the customer gets the reviewer's note; workers are not disturbed."""
         with freeze_time(NOW):
