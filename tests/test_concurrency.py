@@ -104,15 +104,27 @@ class TestConcurrency(BaseCase):
                     "start": start,
                     "stop": start + timedelta(hours=1),
                     "partner_ids": [Command.set([partner_id])],
+                    # a booked visit: one with a service (a plain meeting is no booking)
+                    "booking_product_id": TestConcurrency.race_service(env).id,
                 }
             )
+        )
+
+    @staticmethod
+    def race_service(env):
+        """The races' service, made once and kept (committed: every race's visits use it)."""
+        products = env["product.product"]
+        return products.search([("default_code", "=", "BCR-RACE")], limit=1) or products.create(
+            {"name": "Race service", "default_code": "BCR-RACE", "type": "service", "list_price": 20.0}
         )
 
     @staticmethod
     def purge(env, requests, visits):
         """Remove what a race committed (requests refuse unlink: they are history, so SQL here)."""
         invoices = requests.fee_invoice_id
-        (requests.message_ids | visits.message_ids).unlink()
+        messages = requests.message_ids | visits.message_ids
+        messages.attachment_ids.unlink()
+        messages.unlink()
         requests.activity_ids.unlink()
         if requests:
             env.cr.execute("DELETE FROM booking_change_request WHERE id IN %s", [tuple(requests.ids)])
