@@ -11,6 +11,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
+from ..tools.compat import Transaction
 from .test_concurrency import RACE_ERRORS
 from .test_waitlist import every_day_calendar
 
@@ -28,7 +29,7 @@ class TestWaitlistRace(BaseCase):
         cls.registry = Registry(get_db_name())
 
     def env_for(self, cr, uid=SUPERUSER_ID):
-        cr.transaction = api.Transaction(self.registry)
+        cr.transaction = Transaction(self.registry)
         return api.Environment(cr, uid, {"tracking_disable": True})
 
     @contextmanager
