@@ -144,6 +144,12 @@ odoo_series_run() {  # after find_odoo: the tier on ODOO_SERIES, its logs in .te
     counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo "$logs/odoo.log")
     # shellcheck disable=SC2086
     set -- $counts
+    if [ -f "$logs/test-addons.log" ]; then  # the test-only addons' run (odoo_tests.sh), added up
+        # shellcheck disable=SC2046
+        set -- $(paste -d' ' <(printf '%s\n' "$@") \
+            <("$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo "$logs/test-addons.log" | tr ' ' '\n') \
+            | awk '{print $1 + $2}')
+    fi
     if [ "$rc" != 0 ] && [ "$2" = 0 ]; then
         say "  the Odoo run failed (exit $rc) before reporting a failed test: see $logs/odoo.log"
         set -- "$1" 1 "$3"
@@ -154,6 +160,11 @@ odoo_series_run() {  # after find_odoo: the tier on ODOO_SERIES, its logs in .te
     counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" install "$logs/odoo.log")
     # shellcheck disable=SC2086
     record "install log clean $serie" $counts "no warning before the tests, which were reached"
+    if [ -f "$logs/test-addons.log" ]; then
+        counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" install "$logs/test-addons.log")
+        # shellcheck disable=SC2086
+        record "install log clean $serie" $counts
+    fi
     local loop
     loop=$(cat "$logs/loop.result" 2>/dev/null) || loop="failed: no result, see $logs"
     case "$loop" in
