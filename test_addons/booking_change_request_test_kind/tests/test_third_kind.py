@@ -173,3 +173,13 @@ class TestThirdKind(BookingHttpCase):
         self.assertEqual(wish._booking(), bob)
         self.cancel(alice)
         self.assertRecordValues(wish.offer_ids, [{"start": alice.start, "stop": alice.stop, "state": "open"}])
+
+    def test_reviewer_views_name_it(self):
+        """A reviewer's request form and search name the appointment; its form has the requests' button."""
+        Request = self.env["booking.change.request"].with_user(self.reviewer)
+        self.assertIn('name="appointment_id"', Request.get_view(view_type="form")["arch"])
+        self.assertIn('name="appointment_id"', Request.get_view(view_type="search")["arch"])
+        Appointment = self.env["booking.test.appointment"].with_user(self.reviewer)
+        form = Appointment.get_view(view_type="form")["arch"]
+        self.assertIn("booking_request_count", form)
+        self.assertIn("action_booking_cancel", form)
