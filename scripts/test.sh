@@ -49,8 +49,11 @@ tier_static() {
     cd "$ADDON_DIR" || return
     check "ruff check" "$PYTHON" -m ruff check .
     check "ruff format --check" "$PYTHON" -m ruff format --check .
+    # (the test-only addons of test_addons/ too: pylint does not descend into a folder that is no package)
+    local test_addons=("$ADDON_DIR"/test_addons/*/)
+    [ -d "${test_addons[0]}" ] || test_addons=()
     check "pylint-odoo (OCA mandatory checks)" "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory \
-        --ignore=tests_unit,scripts,bench,.ci "$ADDON_DIR"
+        --ignore=tests_unit,scripts,bench,.ci "$ADDON_DIR" "${test_addons[@]}"
     # The OCA hooks look for a module's manifest from the given path up to, and not
     # including, the repository's top (the first folder up holding a .git, symbolic
     # links resolved). The repository root is the addon here, so in a clone they
@@ -66,8 +69,11 @@ tier_static() {
     # (the hooks of the Python in use, like ruff and pylint, whatever is on PATH)
     local oca=(env -C "$scratch" "$PYTHON" -m)
     local cfg=(--config "$ADDON_DIR/.oca_hooks.cfg")
+    # (and the test-only addons' manifests; their paths hold no space)
+    # shellcheck disable=SC2046
     check "oca-checks-odoo-module (manifest, XML, CSV)" \
-        "${oca[@]}" oca_pre_commit_hooks.cli "${cfg[@]}" "$ADDON_NAME/__manifest__.py"
+        "${oca[@]}" oca_pre_commit_hooks.cli "${cfg[@]}" "$ADDON_NAME/__manifest__.py" \
+        $(cd "$scratch" && ls "$ADDON_NAME"/test_addons/*/__manifest__.py 2>/dev/null)
     mapfile -t po_files < <(cd "$scratch" && find "$ADDON_NAME/i18n" -name '*.po*' 2>/dev/null | sort)
     if [ "${#po_files[@]}" -gt 0 ]; then
         check "oca-checks-po (translations)" "${oca[@]}" oca_pre_commit_hooks.cli_po "${cfg[@]}" "${po_files[@]}"

@@ -8,7 +8,6 @@ class BookingChangeRequest(models.Model):
 
     appointment_id = fields.Many2one(
         "booking.test.appointment",
-        string="Appointment",
         readonly=True,
         index="btree_not_null",
         ondelete="restrict",
@@ -22,7 +21,6 @@ class BookingWaitlist(models.Model):
 
     appointment_id = fields.Many2one(
         "booking.test.appointment",
-        string="Appointment",
         readonly=True,
         index="btree_not_null",
         ondelete="cascade",
