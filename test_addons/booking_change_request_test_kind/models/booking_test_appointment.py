@@ -54,12 +54,6 @@ class BookingTestAppointment(models.Model):
             ("stop", ">", start),
         ]
 
-    def _booking_start(self):
-        return self.start
-
-    def _booking_stop(self):
-        return self.stop
-
     def _booking_company(self):
         return self.company_id
 
