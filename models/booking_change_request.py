@@ -4,7 +4,7 @@ from odoo.tools import SQL, split_every
 from odoo.tools.sql import index_exists
 
 from ..tools.compat import Constraint
-from .booking_request_mixin import REVIEWER_GROUP
+from .booking_request_mixin import REVIEWER_GROUP, booking_field_names
 
 # Written by the engine's methods only (as superuser), never by a person through the ORM
 # (with the fields naming the booking, one per kind).
@@ -183,15 +183,7 @@ class BookingChangeRequest(models.Model):
     @api.model
     def _booking_field_names(self):
         """The request's fields pointing at a kind of booking: event_id, order_id, and any adapter's."""
-        mixin = self.env.registry["booking.request.mixin"]
-        return [
-            name
-            for name, field in self._fields.items()
-            if field.type == "many2one"
-            and field.store
-            and issubclass(self.env.registry[field.comodel_name], mixin)
-            and not self.env.registry[field.comodel_name]._abstract
-        ]
+        return booking_field_names(self)
 
     @api.model
     def _selection_booking_kind(self):

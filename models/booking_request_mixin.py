@@ -7,6 +7,20 @@ REVIEWER_GROUP = "booking_change_request.group_booking_reviewer"
 REQUEST_TYPES = ("cancel", "change", "rebook")
 
 
+def booking_field_names(model):
+    """The fields of ``model`` (a request, a wish) naming a kind of booking: event_id, order_id..."""
+    registry = model.env.registry
+    mixin = registry["booking.request.mixin"]
+    return [
+        name
+        for name, field in model._fields.items()
+        if field.type == "many2one"
+        and field.store
+        and issubclass(registry[field.comodel_name], mixin)
+        and not registry[field.comodel_name]._abstract
+    ]
+
+
 def applying(env):
     """What the engine is applying, if any (a request, or a booking it updates itself).
 
@@ -115,6 +129,11 @@ class BookingRequestMixin(models.AbstractModel):
                     "cancellation change through its requests."
                 )
             ) from None
+
+    def _booking_kind_label(self):
+        """What the portal calls a booking of this kind: its field's label on the request ("Visit")."""
+        field = self.env["booking.change.request"]._fields[self._booking_request_field]
+        return field._description_string(self.env)
 
     def _booking_portal_status(self, viewer=None):
         """(label, Bootstrap colour) of the booking for the customer ``viewer``."""

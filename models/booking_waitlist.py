@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools.refusal import BookingRefusal
-from .booking_request_mixin import REVIEWER_GROUP
+from .booking_request_mixin import REVIEWER_GROUP, booking_field_names
 
 CUSTOMER_EMAIL = "booking_change_request.mt_waitlist_customer_email"
 
@@ -57,10 +57,16 @@ class BookingWaitlist(models.Model):
     offer_ids = fields.One2many("booking.waitlist.offer", "waitlist_id", string="Offers", readonly=True)
     offer_count = fields.Integer(string="Offers made", compute="_compute_offer_count")
 
-    @api.constrains("event_id", "order_id")
+    @api.model
+    def _booking_field_names(self):
+        """The wish's fields naming a kind of booking: event_id, order_id, and any adapter's."""
+        return booking_field_names(self)
+
+    @api.constrains(lambda self: self._booking_field_names())
     def _check_one_booking(self):
+        names = self._booking_field_names()
         for wish in self:
-            if bool(wish.event_id) == bool(wish.order_id):
+            if len([name for name in names if wish[name]]) != 1:
                 raise ValidationError(self.env._("A wish is about exactly one booking: a visit or an order."))
 
     @api.constrains("date_from", "date_to")
@@ -69,13 +75,13 @@ class BookingWaitlist(models.Model):
             if wish.date_to <= wish.date_from:
                 raise ValidationError(self.env._("The last day must come after the first."))
 
-    @api.depends("event_id", "order_id")
+    @api.depends(lambda self: self._booking_field_names())
     def _compute_company_id(self):
         for wish in self:
-            booking = (wish.event_id or wish.order_id).sudo()
+            booking = wish.sudo()._booking()
             wish.company_id = booking._booking_company() if booking else wish.company_id or self.env.company
 
-    @api.depends("event_id", "order_id")
+    @api.depends(lambda self: self._booking_field_names())
     def _compute_booking(self):
         for wish in self:
             booking = wish.sudo()._booking()
@@ -125,7 +131,10 @@ class BookingWaitlist(models.Model):
     def _booking(self):
         """The booking the wish is about (whatever its kind)."""
         self.ensure_one()
-        return self.event_id or self.order_id
+        for name in self._booking_field_names():
+            if self[name]:
+                return self[name]
+        return self.env["calendar.event"]
 
     def _booking_check_company(self):
         if set(self.company_id) - set(self.env.user.company_ids):

@@ -10,7 +10,9 @@
 #                          as the Odoo tests use), or start it and update the addon
 #   scripts/dev.sh test    make test-one: 'up', then pytest-odoo on $T (default tests/;
 #                          files, folders or node ids, space separated) with -k "$K"
-#                          when K is set, and PYTEST_ARGS; exits with pytest's code
+#                          when K is set, and PYTEST_ARGS; exits with pytest's code.
+#                          A T under test_addons/NAME/ installs that test-only addon
+#                          in bcr_dev first (once; never in make demo's database)
 #   scripts/dev.sh stop    make dev-stop: stop the clusters (every series')
 #   scripts/dev.sh reset   make dev-reset: stop and delete the series' one, then 'up'
 #
@@ -24,7 +26,7 @@ set -uo pipefail
 DEV_ROOT="$ADDON_DIR/.dev"
 DB=bcr_dev
 # What a module update loads; a change anywhere here triggers one.
-UPDATE_INPUTS=(__manifest__.py __init__.py models views data security controllers static wizard i18n)
+UPDATE_INPUTS=(__manifest__.py __init__.py models views data security controllers static wizard i18n test_addons)
 
 series_dirs() {  # after find_odoo: the folders of ODOO_SERIES
     DEV_DIR="$DEV_ROOT/$ODOO_SERIES"
@@ -84,6 +86,23 @@ pregenerate_assets() {
     say "  done in $(( $(date +%s) - t0 )) s"
 }
 
+installed_modules() {  # $1: module names, comma separated; prints those installed in $DB
+    local names
+    names=$(printf "'%s'," ${1//,/ })
+    psql -h "$PG_DIR" -U odoo -d "$DB" -Atc \
+        "SELECT name FROM ir_module_module WHERE state = 'installed' AND name IN (${names%,}) ORDER BY name" \
+        | paste -sd, -
+}
+
+# make test-one on a test-only addon's tests (T under test_addons/NAME/): NAME installed first
+ensure_test_addon() {  # $1: the addon's name
+    [ -n "$(installed_modules "$1")" ] && return 0
+    odoo_step "installing the test-only addon $1 (for its tests; make demo never has it)" \
+        "$DEV_DIR/install-$1.log" -i "$1" --without-demo=True --stop-after-init --log-level=warn || return 1
+    [ -n "$(installed_modules "$1")" ] || { say "FAILED: $1 is not installed (log: $DEV_DIR/install-$1.log)"; return 1; }
+    pregenerate_assets
+}
+
 create() {
     say "development database: creating $DB in .dev/$ODOO_SERIES/ (Odoo $ODOO_SERIES, addon installed, no demo data)"
     pg_stop "$PG_DIR" fast
@@ -112,7 +131,7 @@ up() {  # $1: "quiet" to say nothing when nothing is to be done
         say "waiting for another 'make dev' or 'make test-one' on this checkout"
         flock 9
     fi
-    make_addons_path "$LINK_DIR"
+    make_addons_path "$LINK_DIR" tests
     if [ ! -f "$CONF" ] || ! grep -qxF "addons_path = $ADDONS_PATH" "$CONF"; then
         write_odoo_conf "$CONF" "$PG_DIR" "$DATA_DIR" "$(free_port)"
         echo "db_name = $DB" >>"$CONF"
@@ -133,8 +152,10 @@ up() {  # $1: "quiet" to say nothing when nothing is to be done
     local hash
     hash=$(module_hash)
     if [ "$hash" != "$(cat "$DEV_DIR/module.hash" 2>/dev/null)" ]; then
-        odoo_step "updating $ADDON_NAME (its models, views, data, static... changed since the last update)" \
-            "$DEV_DIR/update.log" -u "$ADDON_NAME" --stop-after-init --log-level=warn || return 1
+        local modules
+        modules=$(installed_modules "$ADDON_NAME,$TEST_ADDONS")
+        odoo_step "updating $modules (models, views, data, static... changed since the last update)" \
+            "$DEV_DIR/update.log" -u "$modules" --stop-after-init --log-level=warn || return 1
         check_installed "$DEV_DIR/update.log" || return 1
         pregenerate_assets || return 1
         echo "$hash" >"$DEV_DIR/module.hash"
@@ -149,7 +170,7 @@ up() {  # $1: "quiet" to say nothing when nothing is to be done
 
 test_one() {
     up quiet || exit 1
-    local targets=() arg path rest
+    local targets=() arg path rest rest_path
     read -r -a targets <<<"${T:-tests}"
     local args=()
     for arg in "${targets[@]}"; do
@@ -158,6 +179,11 @@ test_one() {
         # relative to the repository root, as make runs there
         path=$(cd "$ADDON_DIR" && realpath -m -s "$path")
         case "$path" in
+            "$ADDON_DIR"/test_addons/?*)
+                rest_path=${path#"$ADDON_DIR"/test_addons/}
+                ensure_test_addon "${rest_path%%/*}" || exit 1
+                args+=("$ADDON_LINK/${path#"$ADDON_DIR"/}$rest")
+                ;;
             "$ADDON_DIR") args+=("$ADDON_LINK$rest") ;;
             "$ADDON_DIR"/*) args+=("$ADDON_LINK/${path#"$ADDON_DIR"/}$rest") ;;
             *) say "T=$arg is not inside this addon ($ADDON_DIR)"; exit 2 ;;

@@ -7,6 +7,10 @@ PYTHON=${PYTHON:-python3}
 # Modules installed with the addon; the template database holds exactly these.
 ADDON_DEPENDS=$("$PYTHON" -c "import ast,sys; print(','.join(ast.literal_eval(open(sys.argv[1]).read())['depends']))" "$ADDON_DIR/__manifest__.py")
 
+# The test-only addons (test_addons/*, each depending on the addon), comma separated:
+# installed and tested by make test and, on demand, by make test-one; never by make demo.
+TEST_ADDONS=$(cd "$ADDON_DIR" && for m in test_addons/*/__manifest__.py; do [ -f "$m" ] && basename "$(dirname "$m")"; done | paste -sd, -)
+
 # The folders of this checkout outside the project (make dev's and make demo's): the
 # addons-path link (make_addons_path), which inside the project would loop back into it,
 # and, when PostgreSQL's user cannot enter the checkout, their clusters (cluster_dir).
@@ -147,13 +151,19 @@ discover_series() {
 
 # The addons path: Odoo's own folders plus a folder holding a link named after
 # the addon, because Odoo takes a module's name from its directory's name and a
-# clone may live in a directory of any name.
-make_addons_path() {  # $1: a scratch folder
+# clone may live in a directory of any name. With "tests" as $2, also the test-only
+# addons of test_addons/ (through the link, as pytest-odoo collects their tests): the
+# third kind of booking that proves the README's recipe. make test and make test-one
+# add them; make demo, make bench and make pot do not.
+make_addons_path() {  # $1: a scratch folder, $2: "tests" to add test_addons/
     mkdir -p "$1/addons"
     ln -sfn "$ADDON_DIR" "$1/addons/$ADDON_NAME"
     local path="$ODOO_SRC/odoo/addons"
     [ -d "$ODOO_SRC/addons" ] && path="$ODOO_SRC/addons,$path"
     ADDONS_PATH="$path,$1/addons"
+    if [ "${2:-}" = tests ] && [ -n "$TEST_ADDONS" ]; then
+        ADDONS_PATH="$ADDONS_PATH,$1/addons/$ADDON_NAME/test_addons"
+    fi
 }
 
 pg_bindir() {

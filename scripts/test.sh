@@ -49,8 +49,11 @@ tier_static() {
     cd "$ADDON_DIR" || return
     check "ruff check" "$PYTHON" -m ruff check .
     check "ruff format --check" "$PYTHON" -m ruff format --check .
+    # (the test-only addons of test_addons/ too: pylint does not descend into a folder that is no package)
+    local test_addons=("$ADDON_DIR"/test_addons/*/)
+    [ -d "${test_addons[0]}" ] || test_addons=()
     check "pylint-odoo (OCA mandatory checks)" "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory \
-        --ignore=tests_unit,scripts,bench,.ci "$ADDON_DIR"
+        --ignore=tests_unit,scripts,bench,.ci "$ADDON_DIR" "${test_addons[@]}"
     # The OCA hooks look for a module's manifest from the given path up to, and not
     # including, the repository's top (the first folder up holding a .git, symbolic
     # links resolved). The repository root is the addon here, so in a clone they
@@ -66,8 +69,11 @@ tier_static() {
     # (the hooks of the Python in use, like ruff and pylint, whatever is on PATH)
     local oca=(env -C "$scratch" "$PYTHON" -m)
     local cfg=(--config "$ADDON_DIR/.oca_hooks.cfg")
+    # (and the test-only addons' manifests; their paths hold no space)
+    # shellcheck disable=SC2046
     check "oca-checks-odoo-module (manifest, XML, CSV)" \
-        "${oca[@]}" oca_pre_commit_hooks.cli "${cfg[@]}" "$ADDON_NAME/__manifest__.py"
+        "${oca[@]}" oca_pre_commit_hooks.cli "${cfg[@]}" "$ADDON_NAME/__manifest__.py" \
+        $(cd "$scratch" && ls "$ADDON_NAME"/test_addons/*/__manifest__.py 2>/dev/null)
     mapfile -t po_files < <(cd "$scratch" && find "$ADDON_NAME/i18n" -name '*.po*' 2>/dev/null | sort)
     if [ "${#po_files[@]}" -gt 0 ]; then
         check "oca-checks-po (translations)" "${oca[@]}" oca_pre_commit_hooks.cli_po "${cfg[@]}" "${po_files[@]}"
@@ -144,6 +150,12 @@ odoo_series_run() {  # after find_odoo: the tier on ODOO_SERIES, its logs in .te
     counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo "$logs/odoo.log")
     # shellcheck disable=SC2086
     set -- $counts
+    if [ -f "$logs/test-addons.log" ]; then  # the test-only addons' run (odoo_tests.sh), added up
+        # shellcheck disable=SC2046
+        set -- $(paste -d' ' <(printf '%s\n' "$@") \
+            <("$PYTHON" "$ADDON_DIR/scripts/count_results.py" odoo "$logs/test-addons.log" | tr ' ' '\n') \
+            | awk '{print $1 + $2}')
+    fi
     if [ "$rc" != 0 ] && [ "$2" = 0 ]; then
         say "  the Odoo run failed (exit $rc) before reporting a failed test: see $logs/odoo.log"
         set -- "$1" 1 "$3"
@@ -154,6 +166,11 @@ odoo_series_run() {  # after find_odoo: the tier on ODOO_SERIES, its logs in .te
     counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" install "$logs/odoo.log")
     # shellcheck disable=SC2086
     record "install log clean $serie" $counts "no warning before the tests, which were reached"
+    if [ -f "$logs/test-addons.log" ]; then
+        counts=$("$PYTHON" "$ADDON_DIR/scripts/count_results.py" install "$logs/test-addons.log")
+        # shellcheck disable=SC2086
+        record "install log clean $serie" $counts
+    fi
     local loop
     loop=$(cat "$logs/loop.result" 2>/dev/null) || loop="failed: no result, see $logs"
     case "$loop" in

@@ -5,6 +5,7 @@
 #
 # The cluster is a copy of the cached template (template_copy in lib.sh, built on
 # the first run); the addon itself is always installed fresh by the caller.
+# WITH_TEST_ADDONS=tests puts the test-only addons on the addons path (odoo_tests.sh).
 # shellcheck shell=bash disable=SC2034  # it sets variables for the scripts that source it
 
 DB=$TEMPLATE_DB
@@ -19,7 +20,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-make_addons_path "$RUN_DIR"
+make_addons_path "$RUN_DIR" "${WITH_TEST_ADDONS:-}"
 ADDON_LINK="$RUN_DIR/addons/$ADDON_NAME"
 PORT=$(free_port)
 write_odoo_conf "$RUN_DIR/odoo.conf" "$PG_DIR" "$RUN_DIR/data" "$PORT"

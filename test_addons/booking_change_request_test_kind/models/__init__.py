@@ -1,0 +1,1 @@
+from . import booking_change_request, booking_test_appointment
