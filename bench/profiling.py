@@ -226,7 +226,7 @@ class Profiler:
             report.write(f"  {ms(count)}  {frame}\n")
         report.write("Odoo's functions in the samples where none of ours is on the stack, inclusive:\n")
         trunk = re.compile(
-            r"\((run\.py|bench/\w+\.py|werkzeug/test\.py|odoo/http\.py|odoo/service/model\.py)\)$"
+            r"\((?:.*/)?(bench/\w+\.py|werkzeug/test\.py|odoo/http\.py|odoo/service/model\.py)\)$"
         )
         listed = [(key, count) for key, count in odoo_only.most_common() if not trunk.search(key[1])]
         for (kind, frame), count in listed[:30]:

@@ -49,6 +49,9 @@ def experiments(profiler, data, name, call):
                     fresh(None)
                     if index >= 3:
                         times.append((time.perf_counter() - t0) * 1000)
+        except AssertionError as error:  # the patch no longer fits the code (an answer of 500)
+            report.write(f"  (failed: {error})  {label}\n")
+            continue
         finally:
             apply(originals)
         delta = statistics.median(b - a for a, b in zip(base, test, strict=True))
@@ -124,11 +127,11 @@ def experiment_patches(memo):
             (
                 BookingRequestMixin,
                 "_booking_portal_status",
-                memoized(memo, lambda self: (self._name, self.id, "status")),
+                memoized(memo, lambda self, *a, **k: (self._name, self.id, "status", a)),
             ),
         ],
         "the language's babel locale looked up once per request (times and dates)": [
-            (schedule.BookingSchedulePortal, "_babel_locale", memoized(memo, lambda self: "locale")),
+            (schedule.BookingSchedulePortal, "_babel_locale", memoized(memo, lambda self, *a, **k: "locale")),
             (BookingRequestMixin, "_booking_format_datetime", format_once),
         ],
     }
@@ -148,7 +151,7 @@ def experiment_patches(memo):
                 (
                     BookingRequestMixin,
                     "_booking_models",
-                    lambda original: api.model(memoized(memo, lambda self: "models")(models)),
+                    lambda original: api.model(memoized(memo, lambda self, *a, **k: "models")(models)),
                 ),
             ],
         }
