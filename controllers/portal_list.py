@@ -156,16 +156,19 @@ class BookingList:
         bookings, pager, pending = self._prepare_bookings_page(page, filterby)
         partner = request.env.user.partner_id
         tz = self._booking_tz(partner)
-        # what each row offers (no refund to work out, no undo: the list shows neither)
-        offers = {b: b._booking_offer(partner, refund=False, undo=False) for b in bookings}
+        # what each row shows: its cancellation's decision (no refund to work out: the list shows
+        # none) and its pencil, the other actions decided only when cancelling is not offered
+        cancels = {b: b._booking_decision("cancel", viewer=partner, refund=False) for b in bookings}
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "bookings",
                 "viewer": partner,
                 "bookings": bookings,
-                "cancel_decisions": {b: offer.cancel for b, offer in offers.items()},
-                "pencils": {b: offer.anything for b, offer in offers.items()},
+                "cancel_decisions": cancels,
+                "pencils": {
+                    b: b._booking_anything_offered(partner, {"cancel": c}) for b, c in cancels.items()
+                },
                 "pager": pager,
                 "default_url": "/my/bookings",
                 "searchbar_filters": filters,

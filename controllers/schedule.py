@@ -98,10 +98,7 @@ class BookingSchedulePortal(BookingPortal):
             "listed_by_day": listed_by_day,
             "unlisted_count": max(len(bookings) - list_limit, 0),
             "unlisted_url": unlisted_url,
-            "pencils": {
-                booking: booking._booking_offer(viewer, refund=False, undo=False).anything
-                for booking in shown
-            },
+            "pencils": {booking: booking._booking_anything_offered(viewer) for booking in shown},
             "statuses": {booking: booking._booking_portal_status(viewer) for booking in shown},
         }
 

@@ -124,6 +124,16 @@ class BookingDecision(models.AbstractModel):
         }
         return policy.Offer(**decisions, undo=self._booking_undo_decision(viewer) if undo else None)
 
+    def _booking_anything_offered(self, viewer=None, decided=None):
+        """Whether the booking offers ``viewer`` any action now (the pencil of the list and the
+        calendar), deciding the actions in turn only until one is offered (the first, cancel,
+        usually is); ``decided``: {request_type: decision} already made (refund not worked out)."""
+        decided = decided or {}
+        return policy.anything_offered(
+            decided.get(request_type) or self._booking_decision(request_type, viewer=viewer, refund=False)
+            for request_type in REQUEST_TYPES
+        )
+
     def _booking_undo_decision(self, viewer):
         """Undoing ``viewer``'s own cancellation: offered until when, or why not; None when there is none."""
         last = self._booking_last_cancellation() if self._booking_is_cancelled() else None

@@ -77,7 +77,13 @@ class Offer:
     @property
     def anything(self):
         """Whether any action is offered (the list's pencil)."""
-        return any(d.offered for d in (self.cancel, self.change, self.rebook))
+        return anything_offered((self.cancel, self.change, self.rebook))
+
+
+def anything_offered(decisions):
+    """Whether any of ``decisions`` (cancel, change, rebook) is offered: the pencil. An iterable,
+    so that a caller deciding lazily stops at the first one offered."""
+    return any(d.offered for d in decisions)
 
 
 def notice_hours(now, start):
