@@ -24,9 +24,9 @@ RACE_ERRORS = (
 )
 
 
-@tagged("post_install", "-at_install")
-class TestConcurrency(BaseCase):
-    """Racing decisions through real, separately committed transactions: one outcome."""
+class RaceCase(BaseCase):
+    """Real, separately committed transactions racing each other (this file's and the move-up
+    list's races): each thread's cursor gets its own transaction, as Odoo's runner would not."""
 
     isolation_level = None  # Odoo's own: REPEATABLE READ
 
@@ -36,7 +36,7 @@ class TestConcurrency(BaseCase):
         cls.db = sql_db.db_connect(get_db_name())
         cls.registry = Registry(get_db_name())
 
-    def env_for(self, cr, uid, context=None):
+    def env_for(self, cr, uid=SUPERUSER_ID, context=None):
         # The test runner holds the registry lock: give each cursor its transaction
         # directly rather than letting Environment look the registry up.
         cr.transaction = Transaction(self.registry)
@@ -55,6 +55,11 @@ class TestConcurrency(BaseCase):
             yield self.env_for(cr, uid, {"tracking_disable": True})
             # a real transaction of its own, seen by the racing ones
             cr.commit()  # pylint: disable=invalid-commit
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrency(RaceCase):
+    """Racing decisions through real, separately committed transactions: one outcome."""
 
     def setUp(self):
         super().setUp()

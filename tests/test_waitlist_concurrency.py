@@ -1,42 +1,20 @@
 import threading
 import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 
 from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
-from odoo import SUPERUSER_ID, Command, api, fields, sql_db
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, tagged
-from odoo.tests.common import get_db_name
+from odoo import Command, fields
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..tools.compat import Transaction
-from .test_concurrency import RACE_ERRORS
+from .test_concurrency import RACE_ERRORS, RaceCase
 from .test_waitlist import every_day_calendar
 
 
 @tagged("post_install", "-at_install")
-class TestWaitlistRace(BaseCase):
+class TestWaitlistRace(RaceCase):
     """Two customers accept the same freed time at once, in real transactions: exactly one wins."""
-
-    isolation_level = None  # Odoo's own: REPEATABLE READ
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.db = sql_db.db_connect(get_db_name())
-        cls.registry = Registry(get_db_name())
-
-    def env_for(self, cr, uid=SUPERUSER_ID):
-        cr.transaction = Transaction(self.registry)
-        return api.Environment(cr, uid, {"tracking_disable": True})
-
-    @contextmanager
-    def committed_env(self):
-        with self.db.cursor() as cr:
-            yield self.env_for(cr)
-            cr.commit()  # pylint: disable=invalid-commit
 
     def setUp(self):
         super().setUp()
@@ -96,7 +74,7 @@ class TestWaitlistRace(BaseCase):
             with self.db.cursor() as cr:
                 if self.isolation_level is not None:
                     cr.connection.set_isolation_level(self.isolation_level)
-                env = self.env_for(cr)
+                env = self.env_for(cr, context={"tracking_disable": True})
                 env["booking.waitlist.offer"].browse(self.offers).read(["state"])
                 barrier.wait()
                 try:
